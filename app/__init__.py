@@ -1,0 +1,134 @@
+"""KeYuan 客缘: client-relationship maintenance and secondary development."""
+import os
+
+from flask import Flask, flash, jsonify, redirect, request, session, url_for
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.config import Config, database_url, load_secret_key
+from app.extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("KEYUAN_INSTANCE", None) or None)
+    app.config.from_object(Config)
+    app.config.from_pyfile("config.py", silent=True)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(app.instance_path))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL + busy timeout: measured, 20 writer threads went from thousands of 'locked' errors to none."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "busy_timeout=5000", "synchronous=NORMAL", "foreign_keys=ON"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated:
+        return current_user.locale
+    return session.get("lang") or Config.BABEL_DEFAULT_LOCALE
+
+
+def register_extensions(app: Flask) -> None:
+    from app.core import audit  # noqa: F401  (registers the session events)
+    from app.core.models import User
+
+    os.makedirs(app.instance_path, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.login_message = _l("Please sign in to continue.")
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        target = url_for("auth.login", next=request.full_path.rstrip("?"))
+        if request.headers.get("HX-Request") == "true":
+            return "", 401, {"HX-Redirect": target}
+        flash(login_manager.login_message, "info")
+        return redirect(target)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app import admin, archive, auth, dashboard
+
+    for module in (auth, admin, dashboard, archive):
+        app.register_blueprint(module.bp)
+    app.add_url_rule("/healthz", "healthz", healthz)
+
+
+def healthz():
+    from app.core.health import status
+
+    report = status()
+    return jsonify(report), 200 if report["database"] == "ok" else 503
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.core.htmx import render
+
+    def error_page(code: int, message=None):
+        db.session.rollback()
+        return render(f"errors/{code}.html", status=code, message=message)
+
+    for code in (403, 404, 500):
+        app.register_error_handler(code, lambda e, code=code: error_page(code))
+    app.register_error_handler(CSRFError, lambda e: error_page(400, e.description))
+    app.register_error_handler(StaleDataError, lambda e: error_page(409))
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.core.models import AuditAction, Role
+    from app.core.navigation import main_nav
+
+    @app.template_filter("date")
+    def _date(value):
+        return format_date(value, "yyyy-MM-dd") if value else ""
+
+    @app.template_filter("datetime")
+    def _datetime(value):
+        return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+
+    @app.template_filter("money")
+    def _money(value):
+        return f"{value:,.2f} 元" if value is not None else ""
+
+    @app.context_processor
+    def globals_():
+        return {"Role": Role, "current_locale": str(get_locale()), "languages": app.config["LANGUAGES"],
+                "main_nav": main_nav, "audit_action_label": lambda action: AuditAction(action).label}
+
+
+def register_commands(app: Flask) -> None:
+    from app.core.cli import register
+    from app.demo import seed_demo_command
+
+    register(app)
+    app.cli.add_command(seed_demo_command)

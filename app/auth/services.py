@@ -1,0 +1,34 @@
+"""Sign-in bookkeeping: attempts recorded, locks looked up."""
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from app.auth.rules import locked_until
+from app.core.clock import utcnow
+from app.core.models import LoginAttempt, User
+from app.extensions import db
+
+
+def lock_for(username: str, ip: str, now: datetime | None = None) -> datetime | None:
+    """The later of the username's and the address's lock, or None."""
+    now = now or utcnow()
+    window = timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+    rows = db.session.execute(
+        select(LoginAttempt.username, LoginAttempt.ip, LoginAttempt.at, LoginAttempt.success)
+        .where(LoginAttempt.at > now - window, or_(LoginAttempt.username == username, LoginAttempt.ip == ip))
+    ).all()
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+    locks = [
+        locked_until([(r.at, r.success) for r in rows if r.username == username], now, limit, window),
+        locked_until([(r.at, r.success) for r in rows if r.ip == ip and not r.success], now, limit, window),
+    ]
+    return max((lock for lock in locks if lock), default=None)
+
+
+def authenticate(username: str, password: str, ip: str) -> User | None:
+    """The active user with these credentials, recording the attempt either way."""
+    user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    ok = user is not None and user.active and user.check_password(password)
+    db.session.add(LoginAttempt(username=username, ip=ip, success=ok))
+    return user if ok else None

@@ -1,0 +1,111 @@
+"""The audit trail, written by session events so no service can forget it.
+
+before_flush stamps who/when on records; after_flush writes one AuditEvent per inserted, updated or
+deleted Audited record with each changed field's old and new value.
+"""
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+
+from flask import g, has_request_context
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import ColumnProperty, Session
+
+from app.core.clock import utcnow
+from app.core.models import AuditEvent, Audited, RecordMixin
+
+_acting_as: ContextVar[int | None] = ContextVar("acting_as", default=None)
+MASKED = "******"
+
+
+@contextmanager
+def acting_as(user):
+    """Attribute changes made outside a request (CLI, jobs) to a user."""
+    token = _acting_as.set(user.id if user else None)
+    try:
+        yield
+    finally:
+        _acting_as.reset(token)
+
+
+def current_actor_id() -> int | None:
+    # Flask-Login caches the loaded user on g; reading current_user here could query inside a flush.
+    if has_request_context():
+        user = getattr(g, "_login_user", None)
+        if user is not None and user.is_authenticated:
+            return user.id
+    return _acting_as.get()
+
+
+def _plain(value):
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat(sep=" ", timespec="seconds") if isinstance(value, datetime) else value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _columns(obj):
+    return [p.key for p in inspect(obj).mapper.iterate_properties
+            if isinstance(p, ColumnProperty) and p.key not in obj.__audit_exclude__ and p.key != "id"]
+
+
+def _shown(obj, key, value):
+    return MASKED if key in obj.__audit_mask__ and value is not None else _plain(value)
+
+
+def _changes(obj) -> dict:
+    state = inspect(obj)
+    changes = {}
+    for key in _columns(obj):
+        history = state.attrs[key].history
+        if history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old != new:
+                changes[key] = [_shown(obj, key, old), _shown(obj, key, new)]
+    return changes
+
+
+def _action(changes: dict) -> str:
+    if "deleted_at" in changes:
+        return "restore" if changes["deleted_at"][1] is None else "delete"
+    return "update"
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp(session, flush_context, instances):
+    actor = current_actor_id()
+    for obj in session.new:
+        if isinstance(obj, RecordMixin) and obj.created_by_id is None:
+            obj.created_by_id = actor
+    for obj in session.dirty:
+        if isinstance(obj, RecordMixin) and session.is_modified(obj, include_collections=False):
+            obj.updated_at = utcnow()
+            obj.updated_by_id = actor
+
+
+@event.listens_for(Session, "after_flush")
+def _write_events(session, flush_context):
+    actor, at, rows = current_actor_id(), utcnow(), []
+
+    def add(obj, action, changes):
+        rows.append({"at": at, "actor_id": actor, "entity": obj.__tablename__, "record_id": obj.id,
+                     "action": action, "changes": changes})
+
+    for obj in session.new:
+        if isinstance(obj, Audited):
+            values = {k: _shown(obj, k, getattr(obj, k)) for k in _columns(obj)}
+            add(obj, "create", {k: [None, v] for k, v in values.items() if v not in (None, "")})
+    for obj in session.dirty:
+        if isinstance(obj, Audited) and (changes := _changes(obj)):
+            add(obj, _action(changes), changes)
+    for obj in session.deleted:
+        if isinstance(obj, Audited):
+            add(obj, "purge", {k: [_shown(obj, k, getattr(obj, k)), None] for k in _columns(obj)})
+    if rows:
+        session.connection().execute(AuditEvent.__table__.insert(), rows)

@@ -1,0 +1,157 @@
+"""Tables every domain shares: users, the audit trail, login attempts; and the record mixins."""
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, select
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.core.clock import utcnow
+from app.core.enums import LabeledEnum
+from app.extensions import db
+
+
+def enum_column(enum_cls: type[LabeledEnum], **kw):
+    return mapped_column(
+        Enum(enum_cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]), **kw
+    )
+
+
+class Role(LabeledEnum):
+    ADMIN = "admin", _l("Administrator")
+    MANAGER = "manager", _l("Manager")
+    SALES = "sales", _l("Sales")
+    SERVICE = "service", _l("After-sales service")
+
+
+class AuditAction(LabeledEnum):
+    CREATE = "create", _l("created")
+    UPDATE = "update", _l("changed")
+    DELETE = "delete", _l("moved to the recycle bin")
+    RESTORE = "restore", _l("restored")
+    PURGE = "purge", _l("deleted for good")
+
+
+class Audited:
+    """Marker: inserts, updates and deletes of this model are written to the audit trail."""
+
+    __audit_exclude__: frozenset[str] = frozenset({"version", "created_at", "created_by_id", "updated_at",
+                                                    "updated_by_id", "deleted_by_id"})
+    __audit_mask__: frozenset[str] = frozenset()
+    field_labels: dict = {}
+
+
+class RecordMixin(Audited):
+    """Id, who/when stamps and a version column for optimistic locking."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+    @declared_attr
+    def updated_by(cls) -> Mapped["User | None"]:
+        return relationship("User", foreign_keys=[cls.updated_by_id], lazy="joined")
+
+
+class SoftDeleteMixin:
+    """Deleting moves the record to the recycle bin; restore clears deleted_at."""
+
+    deleted_at: Mapped[datetime | None] = mapped_column(index=True)
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @declared_attr
+    def deleted_by(cls) -> Mapped["User | None"]:
+        return relationship("User", foreign_keys=[cls.deleted_by_id], lazy="joined")
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def soft_delete(self, user) -> None:
+        self.deleted_at = utcnow()
+        self.deleted_by_id = user.id if user else None
+
+    def restore(self) -> None:
+        self.deleted_at = None
+        self.deleted_by_id = None
+
+
+class User(UserMixin, RecordMixin, db.Model):
+    __tablename__ = "users"
+    __audit_mask__ = frozenset({"password_hash"})
+
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[Role] = enum_column(Role)
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
+    password_hash: Mapped[str] = mapped_column(String(256))
+
+    field_labels = {
+        "username": _l("Username"), "display_name": _l("Display name"), "role": _l("Role"),
+        "active": _l("Active"), "locale": _l("Language"), "password_hash": _l("Password"),
+    }
+
+    @declared_attr
+    def updated_by(cls) -> Mapped["User | None"]:
+        return relationship("User", foreign_keys=[cls.updated_by_id], remote_side=[cls.id])
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def sees_all_clients(self) -> bool:
+        """Sales see the clients they own; every other role sees all (DESIGN.md, roles)."""
+        return self.role != Role.SALES
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_entity_record", "entity", "record_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    entity: Mapped[str] = mapped_column(String(50))
+    record_id: Mapped[int]
+    action: Mapped[str] = mapped_column(String(20))
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+    @classmethod
+    def for_record(cls, obj):
+        return (select(cls).where(cls.entity == obj.__tablename__, cls.record_id == obj.id)
+                .order_by(cls.at.desc(), cls.id.desc()))
+
+
+class LoginAttempt(db.Model):
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_username_at", "username", "at"),
+        Index("ix_login_attempts_ip_at", "ip", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    username: Mapped[str] = mapped_column(String(80))
+    ip: Mapped[str] = mapped_column(String(45))
+    success: Mapped[bool]

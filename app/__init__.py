@@ -44,6 +44,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def select_locale() -> str:
+    # Babel reads "zh_CN" as zh_Hans_CN, the name of the catalogue folder.
     if current_user and current_user.is_authenticated:
         return current_user.locale
     return session.get("lang") or Config.BABEL_DEFAULT_LOCALE
@@ -120,10 +121,12 @@ def register_template_helpers(app: Flask) -> None:
     def _money(value):
         return f"{value:,.2f} 元" if value is not None else ""
 
+    app.jinja_env.globals.update(Role=Role, main_nav=main_nav,
+                                 audit_action_label=lambda action: AuditAction(action).label)
+
     @app.context_processor
-    def globals_():
-        return {"Role": Role, "current_locale": str(get_locale()), "languages": app.config["LANGUAGES"],
-                "main_nav": main_nav, "audit_action_label": lambda action: AuditAction(action).label}
+    def locale_context():
+        return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"]}
 
 
 def register_commands(app: Flask) -> None:

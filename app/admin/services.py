@@ -1,6 +1,7 @@
 """User administration and the recycle bin."""
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.core.models import SoftDeleteMixin, User
 from app.core.scoping import visible
@@ -38,6 +39,7 @@ def deleted_records(user, limit: int = 100) -> list[tuple[type, list]]:
     """Deleted records per kind, newest first: one query per kind of record, never per row."""
     bins = []
     for model in recyclable_models():
-        stmt = visible(select(model), model, user, deleted=True).order_by(model.deleted_at.desc()).limit(limit)
+        stmt = (visible(select(model), model, user, deleted=True).options(selectinload(model.deleted_by))
+                .order_by(model.deleted_at.desc()).limit(limit))
         bins.append((model, db.session.execute(stmt).unique().scalars().all()))
     return bins

@@ -18,8 +18,10 @@ EDITORS = (Role.ADMIN, Role.MANAGER, Role.SALES)
 
 def _client_form(**kwargs) -> ClientForm:
     form = ClientForm(**kwargs)
-    users = db.session.execute(owner_choices()).scalars() if current_user.sees_all_clients else [current_user]
-    form.owner_id.choices = [(u.id, u.display_name) for u in users]
+    if current_user.sees_all_clients:
+        form.owner_id.choices = [(u.id, u.display_name) for u in db.session.execute(owner_choices()).scalars()]
+    else:
+        del form.owner_id  # a sales rep owns what they create and edit
     return form
 
 

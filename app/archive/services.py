@@ -7,7 +7,7 @@ def save_client(client: Client, form, user) -> Client:
     client.name = form.name.data
     client.short_name = form.short_name.data or ""
     client.notes = form.notes.data or ""
-    client.owner_id = form.owner_id.data if user.sees_all_clients else user.id
+    client.owner_id = form.owner_id.data if "owner_id" in form else client.owner_id or user.id
     db.session.add(client)
     db.session.flush()
     return client

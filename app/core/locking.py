@@ -42,7 +42,7 @@ def detect_conflict(obj, form, fields) -> Conflict | None:
     if form.version.data == obj.version:
         return None
     diffs = [FieldDiff(str(form[name].label.text), shown(getattr(obj, name)), shown(form[name].data))
-             for name in fields if shown(getattr(obj, name)) != shown(form[name].data)]
+             for name in fields if name in form and shown(getattr(obj, name)) != shown(form[name].data)]
     form.version.data = obj.version
     form.version.raw_data = [str(obj.version)]
     return Conflict(obj.updated_by, obj.updated_at, diffs)

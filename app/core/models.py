@@ -58,7 +58,7 @@ class RecordMixin(Audited):
 
     @declared_attr
     def updated_by(cls) -> Mapped["User | None"]:
-        return relationship("User", foreign_keys=[cls.updated_by_id], lazy="joined")
+        return relationship("User", foreign_keys=[cls.updated_by_id])
 
 
 class SoftDeleteMixin:
@@ -69,7 +69,7 @@ class SoftDeleteMixin:
 
     @declared_attr
     def deleted_by(cls) -> Mapped["User | None"]:
-        return relationship("User", foreign_keys=[cls.deleted_by_id], lazy="joined")
+        return relationship("User", foreign_keys=[cls.deleted_by_id])
 
     @property
     def is_deleted(self) -> bool:

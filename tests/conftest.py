@@ -1,0 +1,102 @@
+"""Fixtures: a real database (SQLite file, or PostgreSQL from DATABASE_URL) built by the migrations,
+emptied after every test; a test client that sends the CSRF token like the pages do; login_as(role)."""
+import os
+import re
+from contextlib import contextmanager
+
+import flask_migrate
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+from app import create_app
+from app.config import TestConfig
+from app.extensions import db as _db
+from tests.factories import PASSWORD, make_user
+
+TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+class CSRFClient(FlaskClient):
+    """Sends the X-CSRFToken header on state-changing requests, as htmx and the forms do (csrf=False omits it),
+    and gives every request its own app context, so requests share no `g` or session with the test."""
+
+    _token = None
+
+    def open(self, *args, **kwargs):
+        send_token = kwargs.pop("csrf", True)
+        if kwargs.get("method", "GET") not in ("GET", "HEAD", "OPTIONS") and send_token:
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRFToken", self.csrf_token())
+            kwargs["headers"] = headers
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        if self._token is None:
+            page = self.get("/auth/login", follow_redirects=True).get_data(as_text=True)
+            self._token = TOKEN.search(page).group(1)
+        return self._token
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    overrides = {"TESTING": True, "SECRET_KEY": TestConfig.SECRET_KEY}
+    if not os.environ.get("DATABASE_URL"):
+        overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path_factory.mktemp('db') / 'keyuan-test.db'}"
+    app = create_app(overrides)
+    app.test_client_class = CSRFClient
+    with app.app_context():
+        _db.drop_all()
+        with _db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        flask_migrate.upgrade()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+        with _db.engine.begin() as connection:
+            for table in reversed(_db.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(client, db):
+    """Create a user of ``role`` and sign the test client in as them."""
+
+    def login(role, username=None, **kwargs):
+        user = make_user(role, username=username, **kwargs)
+        db.session.commit()
+        response = client.post("/auth/login", data={"username": user.username, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return login
+
+
+@contextmanager
+def counted_queries(engine):
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+@pytest.fixture
+def query_counter(db):
+    return lambda: counted_queries(db.engine)

@@ -1,0 +1,74 @@
+"""Migrations, /healthz, htmx rendering and the pinned htmx file."""
+import base64
+import hashlib
+import os
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from app.config import HTMX_VERSION
+from app.extensions import db as _db
+from tests.factories import ClientFactory
+
+
+def test_migrations_build_the_models_schema_exactly(app, db):
+    # The session fixture built the schema from an empty database with `upgrade`; autogenerate must agree.
+    with _db.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
+                                _db.metadata)
+    assert diff == []
+
+
+def test_migration_files_sort_by_date():
+    names = [p.name for p in (Path(__file__).resolve().parents[1] / "migrations/versions").glob("*.py")]
+    assert names and all(name[:8].isdigit() for name in names)
+
+
+def test_healthz_reports_database_schema_and_font(client, app):
+    response = client.get("/healthz")
+    body = response.get_json()
+    assert response.status_code == 200
+    assert body["database"] == "ok"
+    assert body["schema_revision"] == body["schema_head"] != None  # noqa: E711
+    assert body["schema_current"] is True
+    assert body["cjk_font"] is True  # CI installs fonts-noto-cjk; False here means PDFs would show boxes
+
+
+def test_healthz_reports_a_broken_database(app):
+    from app import create_app
+
+    broken = create_app({"TESTING": True, "SECRET_KEY": "x",
+                         "SQLALCHEMY_DATABASE_URI": "sqlite:////nonexistent-dir/for/sure.db"})
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"].startswith("error")
+
+
+def test_render_gives_htmx_the_block_and_everyone_else_the_page(client, login_as, db):
+    rep = login_as("sales")
+    ClientFactory(name="宜宾市第三人民医院", owner_id=rep.id)
+    db.session.commit()
+    page = client.get("/clients/?q=宜宾")
+    assert "<html" in page.get_data(as_text=True) and "宜宾市第三人民医院" in page.get_data(as_text=True)
+    assert "HX-Request" in page.headers["Vary"]
+
+    fragment = client.get("/clients/?q=宜宾", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in fragment and "<table" in fragment and "宜宾市第三人民医院" in fragment
+    assert 'id="q"' not in fragment  # the search box is outside the block, so typing is never interrupted
+
+    restore = client.get("/clients/?q=宜宾", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in restore.get_data(as_text=True)
+
+
+def test_pinned_htmx_integrity_matches_the_npm_file(app):
+    path = os.environ.get("KEYUAN_HTMX_FILE")
+    assert path, "make test provides KEYUAN_HTMX_FILE, the htmx file from its npm package"
+    digest = base64.b64encode(hashlib.sha384(Path(path).read_bytes()).digest()).decode()
+    assert app.config["HTMX_INTEGRITY"] == f"sha384-{digest}"
+    assert f"htmx.org@{HTMX_VERSION}/" in app.config["HTMX_URL"] and f"htmx.org-{HTMX_VERSION}/" in path
+
+
+def test_pages_load_htmx_with_integrity(client, app):
+    html = client.get("/auth/login").get_data(as_text=True)
+    assert f'<script src="{app.config["HTMX_URL"]}" integrity="{app.config["HTMX_INTEGRITY"]}" crossorigin="anonymous"' in html

@@ -1,0 +1,126 @@
+"""The visibility helper and the role decorators: one place decides who sees what."""
+import pytest
+from sqlalchemy import select
+
+from app.archive.models import Client, Contact
+from app.core.models import Role
+from app.core.scoping import visible
+from tests.factories import ClientFactory, ContactFactory, make_user
+
+
+@pytest.fixture
+def two_reps(db):
+    rep_a, rep_b = make_user("sales"), make_user("sales")
+    mine = ClientFactory(name="重庆市第一人民医院", owner_id=rep_a.id)
+    theirs = ClientFactory(name="成都市中医院", owner_id=rep_b.id)
+    ContactFactory(client_id=mine.id, name="王建华")
+    ContactFactory(client_id=theirs.id, name="刘丽娟")
+    db.session.commit()
+    return rep_a, rep_b, mine, theirs
+
+
+def names(db, model, user, **kwargs):
+    return sorted(db.session.execute(visible(select(model.name), model, user, **kwargs)).scalars())
+
+
+def test_sales_see_only_their_own_clients_and_what_hangs_on_them(db, two_reps):
+    rep_a, rep_b, _, _ = two_reps
+    assert names(db, Client, rep_a) == ["重庆市第一人民医院"]
+    assert names(db, Contact, rep_a) == ["王建华"]
+    assert names(db, Client, rep_b) == ["成都市中医院"]
+    assert names(db, Contact, rep_b) == ["刘丽娟"]
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.MANAGER, Role.SERVICE])
+def test_other_roles_see_every_client(db, two_reps, role):
+    user = make_user(role)
+    assert names(db, Client, user) == ["成都市中医院", "重庆市第一人民医院"]
+    assert names(db, Contact, user) == ["刘丽娟", "王建华"]
+
+
+def test_deleted_records_are_hidden_and_so_is_what_hangs_on_them(db, two_reps):
+    rep_a, _, mine, _ = two_reps
+    mine.soft_delete(rep_a)
+    db.session.commit()
+    assert names(db, Client, rep_a) == []
+    assert names(db, Contact, rep_a) == []
+    assert names(db, Client, rep_a, deleted=True) == ["重庆市第一人民医院"]
+
+
+def test_transfer_moves_visibility_with_the_client(db, two_reps):
+    rep_a, rep_b, mine, _ = two_reps
+    mine.owner_id = rep_b.id
+    db.session.commit()
+    assert names(db, Client, rep_a) == []
+    assert names(db, Contact, rep_b) == ["刘丽娟", "王建华"]
+
+
+def other_reps_client_routes(client_id, contact_id):
+    return [
+        ("get", f"/clients/{client_id}"),
+        ("get", f"/clients/{client_id}/edit"),
+        ("post", f"/clients/{client_id}/edit"),
+        ("post", f"/clients/{client_id}/delete"),
+        ("get", f"/clients/{client_id}/history"),
+        ("post", f"/clients/{client_id}/contacts"),
+        ("post", f"/clients/{client_id}/contacts/{contact_id}/delete"),
+    ]
+
+
+@pytest.mark.parametrize("index", range(7))
+@pytest.mark.parametrize("htmx", [False, True])
+def test_every_client_route_answers_404_for_another_reps_client(client, login_as, db, index, htmx):
+    me = login_as("sales")
+    other = make_user("sales")
+    theirs = ClientFactory(owner_id=other.id)
+    contact = ContactFactory(client_id=theirs.id)
+    db.session.commit()
+    method, url = other_reps_client_routes(theirs.id, contact.id)[index]
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = getattr(client, method)(url, data={"name": "改名", "version": 1}, headers=headers)
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Client, theirs.id).name == theirs.name and not theirs.is_deleted
+    assert me.id != other.id
+
+
+def test_a_contact_must_belong_to_the_client_in_the_url(client, login_as, db):
+    rep = login_as("sales")
+    mine, also_mine = ClientFactory(owner_id=rep.id), ClientFactory(owner_id=rep.id)
+    contact = ContactFactory(client_id=also_mine.id)
+    db.session.commit()
+    assert client.post(f"/clients/{mine.id}/contacts/{contact.id}/delete").status_code == 404
+
+
+def test_signed_out_users_are_sent_to_login(client):
+    response = client.get("/clients/")
+    assert response.status_code == 302 and response.location.startswith("/auth/login?next=/clients/")
+
+
+def test_signed_out_htmx_requests_get_a_redirect_header(client):
+    response = client.get("/clients/", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/auth/login")
+
+
+@pytest.mark.parametrize("role, url, expected", [
+    (Role.SERVICE, "/clients/new", 403),
+    (Role.SALES, "/clients/new", 200),
+    (Role.SALES, "/admin/users", 403),
+    (Role.MANAGER, "/admin/users", 403),
+    (Role.ADMIN, "/admin/users", 200),
+    (Role.SALES, "/admin/recycle-bin", 403),
+    (Role.SERVICE, "/admin/recycle-bin", 403),
+    (Role.MANAGER, "/admin/recycle-bin", 200),
+])
+def test_role_decorators(client, login_as, role, url, expected):
+    login_as(role)
+    response = client.get(url)
+    assert response.status_code == expected
+    if expected == 403:
+        assert "无权操作" in response.get_data(as_text=True)
+
+
+def test_role_decorator_answers_403_to_htmx_too(client, login_as):
+    login_as("service")
+    assert client.post("/clients/new", headers={"HX-Request": "true"}, data={"name": "x"}).status_code == 403

@@ -2,7 +2,7 @@
 import os
 
 from flask import Flask, flash, jsonify, redirect, request, session, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -126,7 +126,7 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def locale_context():
-        return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"]}
+        return {"current_locale": select_locale(), "languages": app.config["LANGUAGES"]}
 
 
 def register_commands(app: Flask) -> None:

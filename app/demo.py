@@ -20,10 +20,12 @@ DEMO_USERS = (
 CITIES = ("重庆", "成都", "绵阳", "南充", "宜宾", "泸州", "万州", "涪陵", "永川", "达州", "乐山", "自贡")
 HOSPITAL_KINDS = ("市第一人民医院", "市中医院", "市妇幼保健院", "中心医院", "人民医院", "骨科医院", "第三人民医院",
                   "口腔医院", "康复医院", "精神卫生中心", "社区卫生服务中心", "健康体检中心", "仁爱医院", "博爱医院")
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
-GIVEN = ("建华", "丽娟", "志明", "秀英", "海燕", "国强", "晓东", "静", "敏", "军", "芳", "涛", "霞", "勇", "喆", "堃", "珺",
-         "镕", "德明", "春梅", "红霞", "玉兰", "文博", "子涵")
-TITLES = ("院长", "副院长", "信息科主任", "设备科科长", "财务科科长", "医务科主任", "护理部主任", "药剂科主任", "采购主管")
+SURNAMES = ("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛"
+            "叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文")
+GIVEN = ("建华", "丽娟", "志明", "秀英", "海燕", "国强", "晓东", "静", "敏", "军", "芳", "涛", "霞", "勇", "喆",
+         "堃", "珺", "镕", "德明", "春梅", "红霞", "玉兰", "文博", "子涵")
+TITLES = ("院长", "副院长", "信息科主任", "设备科科长", "财务科科长", "医务科主任", "护理部主任", "药剂科主任",
+          "采购主管")
 
 
 def seed_demo(clients: int = 40, seed: int = 1) -> dict[str, int]:
@@ -47,8 +49,9 @@ def seed_demo(clients: int = 40, seed: int = 1) -> dict[str, int]:
         db.session.add(client)
         db.session.flush()
         for _ in range(rng.randint(1, 3)):
+            phone = f"1{rng.randint(3, 9)}{rng.randint(0, 10**9 - 1):09d}"
             db.session.add(Contact(client_id=client.id, name=rng.choice(SURNAMES) + rng.choice(GIVEN),
-                                   title=rng.choice(TITLES), phone=f"1{rng.randint(3, 9)}{rng.randint(0, 10**9 - 1):09d}"))
+                                   title=rng.choice(TITLES), phone=phone))
             contact_count += 1
     db.session.flush()
     return {"users": len(users), "clients": clients, "contacts": contact_count}

@@ -71,4 +71,5 @@ def test_pinned_htmx_integrity_matches_the_npm_file(app):
 
 def test_pages_load_htmx_with_integrity(client, app):
     html = client.get("/auth/login").get_data(as_text=True)
-    assert f'<script src="{app.config["HTMX_URL"]}" integrity="{app.config["HTMX_INTEGRITY"]}" crossorigin="anonymous"' in html
+    url, integrity = app.config["HTMX_URL"], app.config["HTMX_INTEGRITY"]
+    assert f'<script src="{url}" integrity="{integrity}" crossorigin="anonymous"' in html

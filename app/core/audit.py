@@ -14,7 +14,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import ColumnProperty, Session
 
 from app.core.clock import utcnow
-from app.core.models import AuditEvent, Audited, RecordMixin
+from app.core.models import Audited, AuditEvent, RecordMixin
 
 _acting_as: ContextVar[int | None] = ContextVar("acting_as", default=None)
 MASKED = "******"

@@ -1,0 +1,88 @@
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+from tests.factories import PASSWORD, ClientFactory, make_user
+
+
+def test_sign_in_search_and_sign_out_on_a_tablet(page, live_server, db):
+    rep = make_user("sales", username="lixy", display_name="李晓燕")
+    ClientFactory(name="重庆市第一人民医院", owner_id=rep.id)
+    ClientFactory(name="喆堃珺镕口腔医院", owner_id=rep.id)
+    ClientFactory(name="成都市中医院", owner_id=make_user("sales").id)
+    db.session.commit()
+
+    page.goto(f"{live_server}/clients/")
+    expect(page).to_have_url(f"{live_server}/auth/login?next=/clients/")
+    expect(page.get_by_role("heading", name="登录客缘")).to_be_visible()
+    screenshot(page, "login-768x1024")
+
+    page.get_by_label("用户名").fill("lixy")
+    page.get_by_label("密码").fill("wrong-password")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_text("用户名或密码错误")).to_be_visible()
+    expect(page.get_by_label("用户名")).to_have_value("lixy")
+
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(f"{live_server}/clients/")
+    expect(page.get_by_text("共 2 个客户")).to_be_visible()
+    assert page.evaluate("typeof window.htmx") == "object"  # the SRI-checked script ran
+
+    # search as you type: htmx swaps the list and keeps the URL bookmarkable
+    page.get_by_role("searchbox").press_sequentially("喆堃")
+    expect(page.get_by_text("共 1 个客户")).to_be_visible()
+    expect(page.get_by_role("link", name="喆堃珺镕口腔医院")).to_be_visible()
+    expect(page.get_by_role("link", name="重庆市第一人民医院")).to_have_count(0)
+    expect(page).to_have_url(f"{live_server}/clients/?q=%E5%96%86%E5%A0%83")
+    expect(page.get_by_role("link", name="成都市中医院")).to_have_count(0)
+    screenshot(page, "clients-search-768x1024")
+
+    for target in page.locator("a, button, input, select, summary").all():
+        if target.is_visible():
+            box = target.bounding_box()
+            assert box["height"] >= 44, (target.evaluate("e => e.outerHTML"), box)
+
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: still usable, nothing wider than the screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "clients-390")
+
+    page.get_by_text("李晓燕 · 销售").click()
+    page.get_by_role("button", name="退出登录").click()
+    expect(page.get_by_text("您已退出登录。")).to_be_visible()
+
+
+def test_contact_added_with_htmx_without_reload_and_failures_keep_the_input(page, live_server, db):
+    rep = make_user("sales", username="zhangw")
+    record = ClientFactory(name="绵阳市中心医院", owner_id=rep.id)
+    db.session.commit()
+    page.goto(f"{live_server}/auth/login")
+    page.get_by_label("用户名").fill("zhangw")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(f"{live_server}/clients/{record.id}")
+    page.evaluate("window.__marker = 'same page'")
+
+    form = page.locator("#contacts form[hx-post]")
+    form.get_by_label("名称").fill("黎红霞")
+    form.get_by_label("职务").fill("护理部主任")
+    form.get_by_role("button", name="添加联系人").click()
+    expect(page.get_by_text("黎红霞 · 护理部主任")).to_be_visible()
+    assert page.evaluate("window.__marker") == "same page"  # swapped in place, no reload
+    expect(page.locator("#contacts form[hx-post]").get_by_label("名称")).to_have_value("")
+
+    # a required field left empty: the error shows by the field, the phone typed stays
+    form = page.locator("#contacts form[hx-post]")
+    form.get_by_label("电话").fill("13900001111")
+    form.get_by_role("button", name="添加联系人").click()
+    expect(page.locator("#contacts .error")).to_have_text("该字段是必填字段。")
+    expect(page.locator("#contacts form[hx-post]").get_by_label("电话")).to_have_value("13900001111")
+
+    # the network drops: an error says so and the typed text stays
+    page.context.set_offline(True)
+    form = page.locator("#contacts form[hx-post]")
+    form.get_by_label("名称").fill("赵德明")
+    form.get_by_role("button", name="添加联系人").click()
+    expect(page.locator("#request-error")).to_have_text("无法连接服务器。您输入的内容仍然保留，请稍后重试。")
+    expect(form.get_by_label("名称")).to_have_value("赵德明")
+    screenshot(page, "client-offline-768x1024")
+    page.context.set_offline(False)

@@ -106,6 +106,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from app.core.audit import shown_value
     from app.core.models import AuditAction, Role
     from app.core.navigation import main_nav
 
@@ -121,7 +122,7 @@ def register_template_helpers(app: Flask) -> None:
     def _money(value):
         return f"{value:,.2f} 元" if value is not None else ""
 
-    app.jinja_env.globals.update(Role=Role, main_nav=main_nav,
+    app.jinja_env.globals.update(Role=Role, main_nav=main_nav, audit_value=shown_value,
                                  audit_action_label=lambda action: AuditAction(action).label)
 
     @app.context_processor

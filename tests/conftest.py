@@ -100,3 +100,8 @@ def counted_queries(engine):
 @pytest.fixture
 def query_counter(db):
     return lambda: counted_queries(db.engine)
+
+
+def pytest_report_header(config):
+    url = os.environ.get("DATABASE_URL")
+    return f"database: {url.split('@')[-1] if url else 'SQLite (temporary file)'}"

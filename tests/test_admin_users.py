@@ -62,3 +62,13 @@ def test_admin_cannot_lock_themselves_out(client, login_as, db):
     assert "不能停用自己" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, admin.id).active
+
+
+def test_user_page_shows_the_users_history(client, login_as, db):
+    login_as("admin", display_name="系统管理员")
+    user = make_user("sales", display_name="张伟")
+    db.session.commit()
+    client.post(f"/admin/users/{user.id}/edit", data={"display_name": "张伟", "role": "service", "locale": "zh_CN",
+                                                     "active": "y", "version": 1})
+    html = client.get(f"/admin/users/{user.id}/edit").get_data(as_text=True)
+    assert "角色: <del>销售</del> → <ins>售后</ins>" in html

@@ -73,3 +73,45 @@ def test_pages_load_htmx_with_integrity(client, app):
     html = client.get("/auth/login").get_data(as_text=True)
     url, integrity = app.config["HTMX_URL"], app.config["HTMX_INTEGRITY"]
     assert f'<script src="{url}" integrity="{integrity}" crossorigin="anonymous"' in html
+
+
+def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, monkeypatch):
+    from app import create_app
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("KEYUAN_INSTANCE", str(tmp_path))
+    first = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
+    second = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
+    assert len(first) == 64 and first == second == (tmp_path / "secret_key").read_text()
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0  # readable by the owner only
+
+
+def test_database_url_defaults_to_sqlite_in_instance_and_takes_postgres_urls(tmp_path, monkeypatch):
+    from app.config import database_url
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert database_url(str(tmp_path)) == f"sqlite:///{tmp_path / 'keyuan.db'}"
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db/keyuan")
+    assert database_url(str(tmp_path)) == "postgresql+psycopg://u:p@db/keyuan"
+
+
+def test_sqlite_connections_get_wal_busy_timeout_and_foreign_keys(tmp_path):
+    from sqlalchemy import create_engine
+
+    import app  # noqa: F401  (registers the connect hook)
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'probe.db'}")
+    with engine.connect() as connection:
+        pragma = lambda name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
+        assert (pragma("journal_mode"), pragma("busy_timeout"), pragma("synchronous"), pragma("foreign_keys")) == (
+            "wal", 5000, 1, 1)
+
+
+def test_an_unexpected_error_shows_the_500_page_in_chinese_and_rolls_back(tmp_path):
+    from app import create_app
+
+    broken = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e.db'}"})
+    broken.add_url_rule("/boom", "boom", lambda: 1 / 0)
+    response = broken.test_client().get("/boom")
+    assert response.status_code == 500
+    assert "出错了" in response.get_data(as_text=True)

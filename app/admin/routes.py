@@ -8,7 +8,7 @@ from app.admin.forms import ResetPasswordForm, UserCreateForm, UserEditForm
 from app.admin.services import create_user, deleted_records, recyclable_model, update_user
 from app.core.htmx import render
 from app.core.locking import detect_conflict
-from app.core.models import Role, User
+from app.core.models import AuditEvent, Role, User
 from app.core.scoping import get_or_404, role_required
 from app.extensions import db
 
@@ -47,8 +47,7 @@ def user_edit(user_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for("admin.users"))
     status = 409 if conflict else 422 if (form.errors or problem) else 200
-    return render("admin/user_edit.html", user=user, form=form, conflict=conflict, problem=problem,
-                  password_form=ResetPasswordForm(formdata=None), status=status)
+    return _user_page(user, form, ResetPasswordForm(formdata=None), status, conflict=conflict, problem=problem)
 
 
 @bp.post("/users/<int:user_id>/password")
@@ -61,8 +60,13 @@ def user_password(user_id: int):
         db.session.commit()
         flash(_("Password of %(name)s reset.", name=user.username), "success")
         return redirect(url_for("admin.users"))
-    return render("admin/user_edit.html", user=user, form=UserEditForm(obj=user, formdata=None),
-                  password_form=password_form, status=422)
+    return _user_page(user, UserEditForm(obj=user, formdata=None), password_form, 422)
+
+
+def _user_page(user, form, password_form, status, **context):
+    events = db.session.execute(AuditEvent.for_record(user).limit(50)).scalars().all()
+    return render("admin/user_edit.html", user=user, form=form, password_form=password_form, events=events,
+                  model=User, status=status, **context)
 
 
 @bp.get("/recycle-bin")

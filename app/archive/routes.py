@@ -84,7 +84,7 @@ def delete(client_id: int):
 def history(client_id: int):
     client = get_or_404(Client, client_id)
     events = db.session.execute(AuditEvent.for_record(client)).scalars().all()
-    return render("archive/history.html", client=client, events=events, labels=Client.field_labels)
+    return render("archive/history.html", client=client, events=events, model=Client)
 
 
 @bp.post("/<int:client_id>/contacts")

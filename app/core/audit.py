@@ -10,6 +10,7 @@ from decimal import Decimal
 from enum import Enum
 
 from flask import g, has_request_context
+from flask_babel import gettext
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import ColumnProperty, Session
 
@@ -109,3 +110,16 @@ def _write_events(session, flush_context):
             add(obj, "purge", {k: [_shown(obj, k, getattr(obj, k)), None] for k in _columns(obj)})
     if rows:
         session.connection().execute(AuditEvent.__table__.insert(), rows)
+
+
+def shown_value(model, key: str, raw):
+    """A stored audit value as a person reads it: enum labels, 是/否, a dash for nothing."""
+    if raw is None or raw == "":
+        return "—"
+    column = model.__table__.c.get(key)
+    enum_class = getattr(column.type, "enum_class", None) if column is not None else None
+    if enum_class is not None and raw in enum_class._value2member_map_:
+        return enum_class(raw).label
+    if isinstance(raw, bool):
+        return gettext("Yes") if raw else gettext("No")
+    return raw

@@ -1,6 +1,6 @@
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import TABLET, screenshot
 from tests.factories import PASSWORD, ClientFactory, make_user
 
 
@@ -86,3 +86,29 @@ def test_contact_added_with_htmx_without_reload_and_failures_keep_the_input(page
     expect(form.get_by_label("名称")).to_have_value("赵德明")
     screenshot(page, "client-offline-768x1024")
     page.context.set_offline(False)
+
+
+def test_everything_works_without_javascript(browser, live_server, db):
+    rep = make_user("sales", username="nojs")
+    record = ClientFactory(name="泸州市人民医院", owner_id=rep.id)
+    db.session.commit()
+    context = browser.new_context(viewport=TABLET, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}/auth/login")
+    page.get_by_label("用户名").fill("nojs")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+    page.goto(f"{live_server}/clients/")
+    page.get_by_role("searchbox").fill("泸州")
+    page.get_by_role("button", name="搜索").click()
+    expect(page).to_have_url(f"{live_server}/clients/?q=%E6%B3%B8%E5%B7%9E")
+    page.get_by_role("link", name="泸州市人民医院").click()
+
+    form = page.locator("#contacts form")
+    form.get_by_label("名称").fill("钱文博")
+    form.get_by_role("button", name="添加联系人").click()
+    expect(page).to_have_url(f"{live_server}/clients/{record.id}")
+    expect(page.get_by_text("联系人已添加。")).to_be_visible()
+    expect(page.get_by_text("钱文博")).to_be_visible()
+    context.close()

@@ -44,7 +44,7 @@ def seed_demo(clients: int = 40, seed: int = 1) -> dict[str, int]:
         if name in names:
             continue
         names.add(name)
-        client = Client(name=name, short_name=city + kind[:2].lstrip("市"), owner_id=reps[len(names) % 2].id,
+        client = Client(name=name, short_name=city + kind.removeprefix("市")[:2], owner_id=reps[len(names) % 2].id,
                         notes="")
         db.session.add(client)
         db.session.flush()

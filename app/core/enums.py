@@ -1,8 +1,6 @@
 """Enums that carry their own translated label, so a template never spells a label twice."""
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported for the enums' modules)
-
 
 class LabeledEnum(StrEnum):
     def __new__(cls, value: str, label):
@@ -16,5 +14,6 @@ class LabeledEnum(StrEnum):
         return str(self._label)
 
     @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(m.value, m.label) for m in cls]
+    def choices(cls) -> list[tuple[str, object]]:
+        """(value, lazy label) pairs: translated when a form renders, not when a module is imported."""
+        return [(m.value, m._label) for m in cls]

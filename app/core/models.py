@@ -143,6 +143,26 @@ class AuditEvent(db.Model):
                 .order_by(cls.at.desc(), cls.id.desc()))
 
 
+class Setting(db.Model):
+    """Admin-editable settings stored as JSON under a key; defaults live in the code that reads them."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[dict | list] = mapped_column(JSON)
+
+
+def get_setting(key: str, default):
+    row = db.session.get(Setting, key)
+    return row.value if row is not None else default
+
+
+def put_setting(key: str, value) -> None:
+    row = db.session.get(Setting, key) or Setting(key=key)
+    row.value = value
+    db.session.add(row)
+
+
 class LoginAttempt(db.Model):
     __tablename__ = "login_attempts"
     __table_args__ = (

@@ -1,8 +1,37 @@
+"""The archive's forms. Choices of enums carry lazy labels; empty choice means 'not set'."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from app.archive.enums import (
+    AssetKind,
+    AssetStatus,
+    ClientCategory,
+    DecisionRole,
+    Demand,
+    DevelopmentType,
+    Expansion,
+    Gender,
+    IncomeTier,
+    LeadSource,
+    Lifecycle,
+    ProductCategory,
+    Relationship,
+    SpecialDateKind,
+    Stance,
+    StrategyLayer,
+    ValueGrade,
+)
 from app.core.locking import VersionedFormMixin
 
 
@@ -10,16 +39,134 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def enum_field(label, enum_cls, required=False, **kwargs):
+    """A select over an enum; optional ones start with an empty 'not set' choice and give None."""
+    choices = ([] if required else [("", _l("— not set —"))]) + enum_cls.choices()
+    return SelectField(label, choices=choices, coerce=lambda v: enum_cls(v) if v else None,
+                       validators=[InputRequired()] if required else [Optional()], **kwargs)
+
+
 class ClientForm(VersionedFormMixin, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     short_name = StringField(_l("Short name"), validators=[Length(max=80)], filters=[strip])
+    category = enum_field(_l("Category"), ClientCategory)
+    unit_level_id = SelectField(_l("Unit level"), coerce=lambda v: int(v) if v else None,
+                                validators=[Optional()])
+    region = StringField(_l("Region"), validators=[Length(max=40)], filters=[strip])
+    city = StringField(_l("City"), validators=[Length(max=40)], filters=[strip])
+    address = StringField(_l("Address"), validators=[Length(max=200)], filters=[strip])
+    postcode = StringField(_l("Postcode"), validators=[Length(max=10)], filters=[strip])
+    phone = StringField(_l("Phone"), validators=[Length(max=40)], filters=[strip])
+    website = StringField(_l("Website"), validators=[Optional(), Length(max=200), URL(require_tld=False)],
+                          filters=[strip])
+    legal_representative = StringField(_l("Legal representative"), validators=[Length(max=40)], filters=[strip])
+    employees = IntegerField(_l("Employees"), validators=[Optional(), NumberRange(min=0)])
+    beds = IntegerField(_l("Beds"), validators=[Optional(), NumberRange(min=0)])
+    annual_revenue = DecimalField(_l("Annual revenue (10k yuan)"), places=2,
+                                  validators=[Optional(), NumberRange(min=0)])
+    established_year = IntegerField(_l("Established"), validators=[Optional(), NumberRange(min=1800, max=2100)])
+    business_situation = TextAreaField(_l("Business situation"), filters=[strip])
+    after_sales_situation = TextAreaField(_l("After-sales situation"), filters=[strip])
+    it_situation = TextAreaField(_l("IT and network"), filters=[strip])
+    needs = TextAreaField(_l("Needs"), filters=[strip])
+    competitors = TextAreaField(_l("Suppliers and competitors"), filters=[strip])
+    notes = TextAreaField(_l("Notes"), filters=[strip])
+    lead_source = enum_field(_l("Lead source"), LeadSource)
+    status = enum_field(_l("Lifecycle status"), Lifecycle, required=True)
     owner_id = SelectField(_l("Owner"), coerce=int)
+    relationship_class = enum_field(_l("Relationship"), Relationship)
+    income_tier = enum_field(_l("Income tier"), IncomeTier)
+    expansion = enum_field(_l("Expansion"), Expansion)
+    demand = enum_field(_l("Demand level"), Demand)
+    development_type = enum_field(_l("Development type"), DevelopmentType)
+    strategy_layer = enum_field(_l("Strategy layer"), StrategyLayer)
+    confirm_duplicate = BooleanField(_l("Save anyway: this is a different client"))
+
+    # Fields a user edits and a stale save compares; the value grade comes from the assessment.
+    data_fields = ("name", "short_name", "category", "unit_level_id", "region", "city", "address", "postcode",
+                   "phone", "website", "legal_representative", "employees", "beds", "annual_revenue",
+                   "established_year", "business_situation", "after_sales_situation", "it_situation", "needs",
+                   "competitors", "notes", "lead_source", "status", "owner_id", "relationship_class",
+                   "income_tier", "expansion", "demand", "development_type", "strategy_layer")
+
+
+class ContactForm(VersionedFormMixin, FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)], filters=[strip])
+    gender = enum_field(_l("Gender"), Gender)
+    title = StringField(_l("Title"), validators=[Length(max=80)], filters=[strip])
+    department = StringField(_l("Department"), validators=[Length(max=80)], filters=[strip])
+    decision_role = enum_field(_l("Decision role"), DecisionRole)
+    is_key_person = BooleanField(_l("Key person"))
+    is_inside_contact = BooleanField(_l("Inside contact"))
+    stance = enum_field(_l("Stance toward us"), Stance)
+    mobile = StringField(_l("Mobile"), validators=[Length(max=40)], filters=[strip])
+    phone = StringField(_l("Office phone"), validators=[Length(max=40)], filters=[strip])
+    email = StringField(_l("Email"), validators=[Optional(), Email(check_deliverability=False), Length(max=120)],
+                        filters=[strip])
+    wechat = StringField(_l("WeChat"), validators=[Length(max=80)], filters=[strip])
+    hometown = StringField(_l("Hometown"), validators=[Length(max=80)], filters=[strip])
+    hobbies = TextAreaField(_l("Hobbies"), filters=[strip])
+    personality = TextAreaField(_l("Personality and working style"), filters=[strip])
+    family_notes = TextAreaField(_l("Family"), filters=[strip])
+    tenure = StringField(_l("Tenure"), validators=[Length(max=80)], filters=[strip])
+    authority = StringField(_l("Authority"), validators=[Length(max=200)], filters=[strip])
+    notes = TextAreaField(_l("Notes"), filters=[strip])
+    still_at_client = BooleanField(_l("Still at the client"), default=True)
+
+    data_fields = ("name", "gender", "title", "department", "decision_role", "is_key_person",
+                   "is_inside_contact", "stance", "mobile", "phone", "email", "wechat", "hometown", "hobbies",
+                   "personality", "family_notes", "tenure", "authority", "notes", "still_at_client")
+
+
+class SpecialDateForm(VersionedFormMixin, FlaskForm):
+    contact_id = SelectField(_l("Contact"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
+    kind = enum_field(_l("Kind"), SpecialDateKind, required=True)
+    whose = StringField(_l("Whose"), validators=[Length(max=40)], filters=[strip])
+    label = StringField(_l("Description"), validators=[Length(max=80)], filters=[strip])
+    is_lunar = BooleanField(_l("Lunar calendar (农历)"))
+    is_leap_month = BooleanField(_l("Leap month"))
+    month = IntegerField(_l("Month"), validators=[InputRequired(), NumberRange(min=1, max=12)])
+    day = IntegerField(_l("Day"), validators=[InputRequired(), NumberRange(min=1, max=31)])
+    year = IntegerField(_l("Year (optional)"), validators=[Optional(), NumberRange(min=1900, max=2100)])
+    remind_days = IntegerField(_l("Remind days ahead"), default=7, validators=[InputRequired(),
+                                                                               NumberRange(min=0, max=60)])
+
+    data_fields = ("contact_id", "kind", "whose", "label", "is_lunar", "is_leap_month", "month", "day", "year",
+                   "remind_days")
+
+
+class AssetForm(VersionedFormMixin, FlaskForm):
+    kind = enum_field(_l("Kind"), AssetKind, required=True)
+    product_id = SelectField(_l("Product"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)], filters=[strip])
+    version = StringField(_l("Version"), validators=[Length(max=40)], filters=[strip])
+    quantity = IntegerField(_l("Quantity"), default=1, validators=[InputRequired(), NumberRange(min=1)])
+    installed_on = DateField(_l("Installed on"), validators=[Optional()])
+    maintenance_until = DateField(_l("Maintenance until"), validators=[Optional()])
+    status = enum_field(_l("Status"), AssetStatus, required=True)
     notes = TextAreaField(_l("Notes"), filters=[strip])
 
-    fields_compared = ("name", "short_name", "owner_id", "notes")
+    data_fields = ("kind", "product_id", "name", "version", "quantity", "installed_on", "maintenance_until",
+                   "status", "notes")
 
 
-class ContactForm(FlaskForm):
+class ProductForm(VersionedFormMixin, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)], filters=[strip])
-    title = StringField(_l("Title"), validators=[Length(max=80)], filters=[strip])
-    phone = StringField(_l("Phone"), validators=[Length(max=40)], filters=[strip])
+    category = enum_field(_l("Category"), ProductCategory, required=True)
+    list_price = DecimalField(_l("List price (yuan)"), places=2, validators=[Optional(), NumberRange(min=0)])
+    active = BooleanField(_l("Active"), default=True)
+    description = TextAreaField(_l("Description"), filters=[strip])
+
+    data_fields = ("name", "category", "list_price", "active", "description")
+
+
+class OverrideForm(FlaskForm):
+    """Part of the assessment form: a manual grade needs a reason."""
+
+    override_grade = enum_field(_l("Manual grade"), ValueGrade)
+    override_reason = TextAreaField(_l("Reason for the manual grade"), filters=[strip])
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("Photo or scan"), validators=[FileRequired()])
+    caption = StringField(_l("Caption"), validators=[Length(max=200)], filters=[strip])

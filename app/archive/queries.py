@@ -1,17 +1,103 @@
 """Reads of the archive, always through the scoping helper."""
-from sqlalchemy import or_, select
+from dataclasses import dataclass, field, fields
 
-from app.archive.models import Client
+from sqlalchemy import Select, exists, or_, select
+from werkzeug.datastructures import MultiDict
+
+from app.archive.enums import (
+    ClientCategory,
+    Demand,
+    DevelopmentType,
+    Expansion,
+    IncomeTier,
+    LeadSource,
+    Lifecycle,
+    Relationship,
+    StrategyLayer,
+    ValueGrade,
+)
+from app.archive.models import Client, Contact
 from app.core.models import Role, User
 from app.core.scoping import visible
 
+# URL parameter → (Client column, enum) for every filterable classification.
+ENUM_FILTERS = {
+    "status": (Client.status, Lifecycle),
+    "category": (Client.category, ClientCategory),
+    "lead_source": (Client.lead_source, LeadSource),
+    "relationship": (Client.relationship_class, Relationship),
+    "income_tier": (Client.income_tier, IncomeTier),
+    "expansion": (Client.expansion, Expansion),
+    "demand": (Client.demand, Demand),
+    "development_type": (Client.development_type, DevelopmentType),
+    "strategy_layer": (Client.strategy_layer, StrategyLayer),
+    "value_grade": (Client.value_grade, ValueGrade),
+}
+SORTS = {
+    "name": (Client.name,),
+    "-updated": (Client.updated_at.desc(),),
+    "grade": (Client.value_grade.is_(None), Client.value_grade, Client.name),
+    "status": (Client.status, Client.name),
+    "city": (Client.region, Client.city, Client.name),
+    "-created": (Client.created_at.desc(),),
+}
 
-def client_list(user, q: str = ""):
-    stmt = visible(select(Client), Client, user).order_by(Client.name, Client.id)
-    if q:
-        pattern = f"%{q}%"
-        stmt = stmt.where(or_(Client.name.ilike(pattern), Client.short_name.ilike(pattern)))
-    return stmt
+
+@dataclass
+class ClientFilters:
+    """What the client list is narrowed and ordered by; lives in the URL so a view can be bookmarked."""
+
+    q: str = ""
+    owner: int | None = None
+    region: str = ""
+    city: str = ""
+    sort: str = "name"
+    enums: dict[str, list] = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args: MultiDict) -> "ClientFilters":
+        enums = {}
+        for key, (_column, enum_cls) in ENUM_FILTERS.items():
+            chosen = [enum_cls(v) for v in args.getlist(key) if v in enum_cls._value2member_map_]
+            if chosen:
+                enums[key] = chosen
+        owner = args.get("owner", "")
+        sort = args.get("sort", "name")
+        return cls(q=args.get("q", "").strip(), owner=int(owner) if owner.isdigit() else None,
+                   region=args.get("region", "").strip(), city=args.get("city", "").strip(),
+                   sort=sort if sort in SORTS else "name", enums=enums)
+
+    def to_args(self, **changes) -> dict:
+        """URL parameters for this view, with ``changes`` applied (for sort links and pagination)."""
+        args = {"q": self.q, "owner": self.owner, "region": self.region, "city": self.city, "sort": self.sort}
+        args.update({key: [v.value for v in values] for key, values in self.enums.items()})
+        args.update(changes)
+        return {k: v for k, v in args.items() if v not in ("", None, [])}
+
+    @property
+    def active(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self) if f.name not in ("sort",))
+
+
+def client_list(user, filters: ClientFilters | None = None) -> Select:
+    filters = filters or ClientFilters()
+    stmt = visible(select(Client), Client, user)
+    if filters.q:
+        pattern = f"%{filters.q}%"
+        contact_match = exists().where(
+            Contact.client_id == Client.id, Contact.deleted_at.is_(None),
+            or_(Contact.name.ilike(pattern), Contact.mobile.ilike(pattern), Contact.phone.ilike(pattern)))
+        stmt = stmt.where(or_(Client.name.ilike(pattern), Client.short_name.ilike(pattern),
+                              Client.phone.ilike(pattern), contact_match))
+    if filters.owner:
+        stmt = stmt.where(Client.owner_id == filters.owner)
+    if filters.region:
+        stmt = stmt.where(Client.region == filters.region)
+    if filters.city:
+        stmt = stmt.where(Client.city == filters.city)
+    for key, values in filters.enums.items():
+        stmt = stmt.where(ENUM_FILTERS[key][0].in_(values))
+    return stmt.order_by(*SORTS[filters.sort], Client.id)
 
 
 def owner_choices():

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from app.archive import bp
 from app.archive.forms import ClientForm, ContactForm
 from app.archive.models import Client, Contact
-from app.archive.queries import client_list, owner_choices
+from app.archive.queries import ClientFilters, client_list, owner_choices
 from app.archive.services import add_contact, save_client
 from app.core.htmx import render
 from app.core.locking import detect_conflict
@@ -28,9 +28,10 @@ def _client_form(**kwargs) -> ClientForm:
 @bp.get("/")
 @login_required
 def index():
-    q = request.args.get("q", "").strip()
-    page = db.paginate(client_list(current_user, q), per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render("archive/index.html", block="client_list", page=page, q=q)
+    filters = ClientFilters.from_args(request.args)
+    page = db.paginate(client_list(current_user, filters), per_page=current_app.config["PAGE_SIZE"],
+                       error_out=False)
+    return render("archive/index.html", block="client_list", page=page, q=filters.q)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -99,7 +99,7 @@ def register_errorhandlers(app: Flask) -> None:
         db.session.rollback()
         return render(f"errors/{code}.html", status=code, message=message)
 
-    for code in (403, 404, 500):
+    for code in (403, 404, 413, 500):
         app.register_error_handler(code, lambda e, code=code: error_page(code))
     app.register_error_handler(CSRFError, lambda e: error_page(400, e.description))
     app.register_error_handler(StaleDataError, lambda e: error_page(409))
@@ -118,11 +118,16 @@ def register_template_helpers(app: Flask) -> None:
     def _datetime(value):
         return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
 
+    @app.template_filter("number")
+    def _number(value):
+        return f"{value:,}" if value is not None else ""
+
     @app.template_filter("money")
     def _money(value):
         return f"{value:,.2f} 元" if value is not None else ""
 
     app.jinja_env.globals.update(Role=Role, main_nav=main_nav, audit_value=shown_value,
+                                 has_endpoint=lambda endpoint: endpoint in app.view_functions,
                                  audit_action_label=lambda action: AuditAction(action).label)
 
     @app.context_processor

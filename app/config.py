@@ -45,6 +45,8 @@ class Config:
     LOGIN_MAX_FAILURES = 5
     LOGIN_WINDOW_MINUTES = 15
     PAGE_SIZE = 25
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024  # a backstop for the whole request; files have their own limit
+    ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 class TestConfig(Config):

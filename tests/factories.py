@@ -5,6 +5,7 @@ import factory
 from werkzeug.security import generate_password_hash
 
 from app.archive.models import Client, Contact
+from app.archive.rules import normalise_name
 from app.core.models import Role, User
 from app.extensions import db
 
@@ -36,6 +37,7 @@ class ClientFactory(BaseFactory):
         model = Client
 
     name = factory.Sequence(lambda n: f"重庆市第{n}人民医院")
+    name_key = factory.LazyAttribute(lambda client: normalise_name(client.name))
     short_name = factory.Sequence(lambda n: f"渝{n}院")
     notes = ""
 

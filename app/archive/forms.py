@@ -6,12 +6,15 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    Form,
+    FormField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.archive.enums import (
     AssetKind,
@@ -32,6 +35,7 @@ from app.archive.enums import (
     StrategyLayer,
     ValueGrade,
 )
+from app.archive.rules import CRITERIA, CRITERIA_LABELS, check_thresholds, valid_day
 from app.core.locking import VersionedFormMixin
 
 
@@ -43,7 +47,7 @@ def enum_field(label, enum_cls, required=False, **kwargs):
     """A select over an enum; optional ones start with an empty 'not set' choice and give None."""
     choices = ([] if required else [("", _l("— not set —"))]) + enum_cls.choices()
     return SelectField(label, choices=choices, coerce=lambda v: enum_cls(v) if v else None,
-                       validators=[InputRequired()] if required else [Optional()], **kwargs)
+                       validators=[DataRequired()] if required else [Optional()], **kwargs)
 
 
 class ClientForm(VersionedFormMixin, FlaskForm):
@@ -72,7 +76,7 @@ class ClientForm(VersionedFormMixin, FlaskForm):
     competitors = TextAreaField(_l("Suppliers and competitors"), filters=[strip])
     notes = TextAreaField(_l("Notes"), filters=[strip])
     lead_source = enum_field(_l("Lead source"), LeadSource)
-    status = enum_field(_l("Lifecycle status"), Lifecycle, required=True)
+    status = enum_field(_l("Lifecycle status"), Lifecycle, required=True, default=Lifecycle.CUSTOMER)
     owner_id = SelectField(_l("Owner"), coerce=int)
     relationship_class = enum_field(_l("Relationship"), Relationship)
     income_tier = enum_field(_l("Income tier"), IncomeTier)
@@ -113,6 +117,18 @@ class ContactForm(VersionedFormMixin, FlaskForm):
     notes = TextAreaField(_l("Notes"), filters=[strip])
     still_at_client = BooleanField(_l("Still at the client"), default=True)
 
+    # On a new contact the birthday can be given at once; it becomes a special date.
+    birthday_month = IntegerField(_l("Birthday month"), validators=[Optional(), NumberRange(min=1, max=12)])
+    birthday_day = IntegerField(_l("Birthday day"), validators=[Optional(), NumberRange(min=1, max=31)])
+    birthday_year = IntegerField(_l("Birth year (optional)"), validators=[Optional(), NumberRange(min=1900, max=2100)])
+    birthday_lunar = BooleanField(_l("Lunar birthday (农历)"))
+
+    def validate_birthday_day(self, field):
+        if bool(field.data) != bool(self.birthday_month.data):
+            raise ValidationError(_l("Give both the month and the day, or neither."))
+        if field.data and not valid_day(self.birthday_month.data, field.data, lunar=self.birthday_lunar.data):
+            raise ValidationError(_l("This month has no such day."))
+
     data_fields = ("name", "gender", "title", "department", "decision_role", "is_key_person",
                    "is_inside_contact", "stance", "mobile", "phone", "email", "wechat", "hometown", "hobbies",
                    "personality", "family_notes", "tenure", "authority", "notes", "still_at_client")
@@ -120,7 +136,7 @@ class ContactForm(VersionedFormMixin, FlaskForm):
 
 class SpecialDateForm(VersionedFormMixin, FlaskForm):
     contact_id = SelectField(_l("Contact"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
-    kind = enum_field(_l("Kind"), SpecialDateKind, required=True)
+    kind = enum_field(_l("Kind"), SpecialDateKind, required=True, default=SpecialDateKind.BIRTHDAY)
     whose = StringField(_l("Whose"), validators=[Length(max=40)], filters=[strip])
     label = StringField(_l("Description"), validators=[Length(max=80)], filters=[strip])
     is_lunar = BooleanField(_l("Lunar calendar (农历)"))
@@ -134,25 +150,37 @@ class SpecialDateForm(VersionedFormMixin, FlaskForm):
     data_fields = ("contact_id", "kind", "whose", "label", "is_lunar", "is_leap_month", "month", "day", "year",
                    "remind_days")
 
+    def validate_day(self, field):
+        if self.month.data and field.data and not valid_day(self.month.data, field.data, lunar=self.is_lunar.data):
+            raise ValidationError(_l("This month has no such day."))
+
+    def validate_is_leap_month(self, field):
+        if field.data and not self.is_lunar.data:
+            raise ValidationError(_l("Only a lunar date can fall in a leap month."))
+
 
 class AssetForm(VersionedFormMixin, FlaskForm):
-    kind = enum_field(_l("Kind"), AssetKind, required=True)
+    kind = enum_field(_l("Kind"), AssetKind, required=True, default=AssetKind.SOFTWARE)
     product_id = SelectField(_l("Product"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=120)], filters=[strip])
     version = StringField(_l("Version"), validators=[Length(max=40)], filters=[strip])
     quantity = IntegerField(_l("Quantity"), default=1, validators=[InputRequired(), NumberRange(min=1)])
     installed_on = DateField(_l("Installed on"), validators=[Optional()])
     maintenance_until = DateField(_l("Maintenance until"), validators=[Optional()])
-    status = enum_field(_l("Status"), AssetStatus, required=True)
+    status = enum_field(_l("Status"), AssetStatus, required=True, default=AssetStatus.IN_USE)
     notes = TextAreaField(_l("Notes"), filters=[strip])
 
     data_fields = ("kind", "product_id", "name", "version", "quantity", "installed_on", "maintenance_until",
                    "status", "notes")
 
+    def validate_name(self, field):
+        if not field.data and not self.product_id.data:
+            raise ValidationError(_l("Give a name or choose a product from the catalogue."))
+
 
 class ProductForm(VersionedFormMixin, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)], filters=[strip])
-    category = enum_field(_l("Category"), ProductCategory, required=True)
+    category = enum_field(_l("Category"), ProductCategory, required=True, default=ProductCategory.MODULE)
     list_price = DecimalField(_l("List price (yuan)"), places=2, validators=[Optional(), NumberRange(min=0)])
     active = BooleanField(_l("Active"), default=True)
     description = TextAreaField(_l("Description"), filters=[strip])
@@ -160,11 +188,58 @@ class ProductForm(VersionedFormMixin, FlaskForm):
     data_fields = ("name", "category", "list_price", "active", "description")
 
 
-class OverrideForm(FlaskForm):
-    """Part of the assessment form: a manual grade needs a reason."""
+SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
+
+class ScoresForm(Form):
+    """One 1–5 choice per assessment criterion (seed 000: weighted assessment)."""
+
+
+for _key in CRITERIA:
+    setattr(ScoresForm, _key, RadioField(CRITERIA_LABELS[_key], choices=SCORE_CHOICES, coerce=int,
+                                         validators=[InputRequired(message=_l("Choose a score from 1 to 5."))]))
+
+
+class AssessmentForm(FlaskForm):
+    scores = FormField(ScoresForm)
     override_grade = enum_field(_l("Manual grade"), ValueGrade)
     override_reason = TextAreaField(_l("Reason for the manual grade"), filters=[strip])
+
+    def validate_override_reason(self, field):
+        if self.override_grade.data and not field.data:
+            raise ValidationError(_l("A manual grade needs a reason."))
+
+
+class WeightsForm(Form):
+    pass
+
+
+for _key in CRITERIA:
+    setattr(WeightsForm, _key, IntegerField(CRITERIA_LABELS[_key], validators=[InputRequired(),
+                                                                             NumberRange(min=0, max=100)]))
+
+
+class AssessmentSettingsForm(FlaskForm):
+    """Admin: the criteria weights and the score each grade starts at."""
+
+    weights = FormField(WeightsForm)
+    threshold_a = IntegerField(_l("Grade A from score"), validators=[InputRequired(), NumberRange(min=1, max=100)])
+    threshold_b = IntegerField(_l("Grade B from score"), validators=[InputRequired(), NumberRange(min=1, max=100)])
+    threshold_c = IntegerField(_l("Grade C from score"), validators=[InputRequired(), NumberRange(min=1, max=100)])
+
+    def validate_weights(self, field):
+        if not any(field.data.values()):
+            raise ValidationError(_l("At least one weight must be above zero."))
+
+    def validate_threshold_c(self, field):
+        try:
+            check_thresholds({"A": self.threshold_a.data or 0, "B": self.threshold_b.data or 0, "C": field.data or 0})
+        except ValueError:
+            raise ValidationError(_l("Grade A must start above B, and B above C.")) from None
+
+
+class UnitLevelsForm(FlaskForm):
+    names = TextAreaField(_l("Unit levels, one per line, in order"), validators=[DataRequired()])
 
 
 class AttachmentForm(FlaskForm):

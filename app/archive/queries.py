@@ -1,6 +1,7 @@
 """Reads of the archive, always through the scoping helper."""
 from dataclasses import dataclass, field, fields
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, exists, or_, select
 from werkzeug.datastructures import MultiDict
 
@@ -17,8 +18,10 @@ from app.archive.enums import (
     ValueGrade,
 )
 from app.archive.models import Client, Contact
+from app.archive.rules import normalise_name
 from app.core.models import Role, User
 from app.core.scoping import visible
+from app.extensions import db
 
 # URL parameter → (Client column, enum) for every filterable classification.
 ENUM_FILTERS = {
@@ -33,6 +36,8 @@ ENUM_FILTERS = {
     "strategy_layer": (Client.strategy_layer, StrategyLayer),
     "value_grade": (Client.value_grade, ValueGrade),
 }
+SORT_LABELS = {"name": _l("Name"), "-updated": _l("Recently changed"), "grade": _l("Value grade"),
+               "status": _l("Lifecycle status"), "city": _l("Region and city"), "-created": _l("Newest")}
 SORTS = {
     "name": (Client.name,),
     "-updated": (Client.updated_at.desc(),),
@@ -66,6 +71,12 @@ class ClientFilters:
         return cls(q=args.get("q", "").strip(), owner=int(owner) if owner.isdigit() else None,
                    region=args.get("region", "").strip(), city=args.get("city", "").strip(),
                    sort=sort if sort in SORTS else "name", enums=enums)
+
+    def selected(self) -> dict[str, list[str]]:
+        chosen = {key: [v.value for v in values] for key, values in self.enums.items()}
+        chosen.update({k: [str(v)] for k, v in (("owner", self.owner), ("region", self.region),
+                                                ("city", self.city)) if v})
+        return chosen
 
     def to_args(self, **changes) -> dict:
         """URL parameters for this view, with ``changes`` applied (for sort links and pagination)."""
@@ -104,3 +115,28 @@ def owner_choices():
     """Users a client can belong to: active sales reps and managers."""
     return (select(User).where(User.active.is_(True), User.role.in_([Role.SALES, Role.MANAGER]))
             .order_by(User.display_name))
+
+
+def filter_choices(user, owners) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(parameter, label, options) for the list's filter panel; places come from the user's own clients."""
+    places = db.session.execute(
+        visible(select(Client.region, Client.city).distinct(), Client, user).order_by(Client.region, Client.city)
+    ).all()
+    regions = sorted({r for r, _ in places if r})
+    cities = sorted({c for _, c in places if c})
+    choices = [(key, Client.field_labels[column.key], enum_cls.choices())
+               for key, (column, enum_cls) in ENUM_FILTERS.items()]
+    choices += [("region", Client.field_labels["region"], [(r, r) for r in regions]),
+                ("city", Client.field_labels["city"], [(c, c) for c in cities])]
+    if owners:
+        choices.append(("owner", Client.field_labels["owner_id"], [(str(u.id), u.display_name) for u in owners]))
+    return choices
+
+
+def duplicates_of(name: str, exclude_id: int | None = None) -> list[Client]:
+    """Every client, whoever owns it, whose normalised name equals this one's: two reps must not court the same
+    hospital unknowingly. The caller shows only names of clients the user may not open."""
+    stmt = select(Client).where(Client.name_key == normalise_name(name), Client.deleted_at.is_(None))
+    if exclude_id:
+        stmt = stmt.where(Client.id != exclude_id)
+    return db.session.execute(stmt.limit(5)).scalars().all()

@@ -1,28 +1,40 @@
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.archive import bp
-from app.archive.forms import ClientForm, ContactForm
-from app.archive.models import Client, Contact
-from app.archive.queries import ClientFilters, client_list, owner_choices
-from app.archive.services import add_contact, save_client
+from app.archive.forms import ClientForm
+from app.archive.models import Client
+from app.archive.overview import client_page
+from app.archive.queries import SORT_LABELS, ClientFilters, client_list, duplicates_of, filter_choices, owner_choices
+from app.archive.services import save_client, transfer_clients, unit_level_choices
+from app.core.audit import user_names
 from app.core.htmx import render
 from app.core.locking import detect_conflict
 from app.core.models import AuditEvent, Role
+from app.core.navigation import safe_next
 from app.core.scoping import get_or_404, role_required
 from app.extensions import db
 
 EDITORS = (Role.ADMIN, Role.MANAGER, Role.SALES)
+ASSIGNERS = (Role.ADMIN, Role.MANAGER)
 
 
 def _client_form(**kwargs) -> ClientForm:
     form = ClientForm(**kwargs)
+    form.unit_level_id.choices = [("", _("— not set —"))] + unit_level_choices()
     if current_user.sees_all_clients:
         form.owner_id.choices = [(u.id, u.display_name) for u in db.session.execute(owner_choices()).scalars()]
     else:
         del form.owner_id  # a sales rep owns what they create and edit
     return form
+
+
+def _duplicates_block(form, client=None):
+    """Clients whose normalised name matches, unless the user confirmed this is a different one."""
+    if form.confirm_duplicate.data:
+        return []
+    return duplicates_of(form.name.data, exclude_id=client.id if client else None)
 
 
 @bp.get("/")
@@ -31,26 +43,32 @@ def index():
     filters = ClientFilters.from_args(request.args)
     page = db.paginate(client_list(current_user, filters), per_page=current_app.config["PAGE_SIZE"],
                        error_out=False)
-    return render("archive/index.html", block="client_list", page=page, q=filters.q)
+    owners = db.session.execute(owner_choices()).scalars().all() if current_user.sees_all_clients else []
+    can_transfer = current_user.role in ASSIGNERS
+    return render("archive/index.html", block="client_list", page=page, filters=filters,
+                  selected=filters.selected(), filter_choices=filter_choices(current_user, owners),
+                  sort_choices=list(SORT_LABELS.items()), can_transfer=can_transfer, owners=owners)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(*EDITORS)
 def new():
     form = _client_form(owner_id=current_user.id)
-    if form.validate_on_submit():
+    duplicates = []
+    if form.validate_on_submit() and not (duplicates := _duplicates_block(form)):
         client = save_client(Client(), form, current_user)
         db.session.commit()
         flash(_("Client %(name)s created.", name=client.name), "success")
         return redirect(url_for("archive.detail", client_id=client.id))
-    return render("archive/form.html", form=form, client=None, status=422 if form.errors else 200)
+    status = 422 if (form.errors or duplicates) else 200
+    return render("archive/form.html", form=form, client=None, duplicates=duplicates, status=status)
 
 
 @bp.get("/<int:client_id>")
 @login_required
 def detail(client_id: int):
     client = get_or_404(Client, client_id)
-    return render("archive/detail.html", client=client, contact_form=ContactForm())
+    return render("archive/detail.html", **client_page(client, current_user))
 
 
 @bp.route("/<int:client_id>/edit", methods=["GET", "POST"])
@@ -58,16 +76,17 @@ def detail(client_id: int):
 def edit(client_id: int):
     client = get_or_404(Client, client_id)
     form = _client_form(obj=client)
-    conflict = None
+    conflict, duplicates = None, []
     if form.validate_on_submit():
-        conflict = detect_conflict(client, form, ClientForm.fields_compared)
-        if not conflict:
+        conflict = detect_conflict(client, form, ClientForm.data_fields)
+        if not conflict and not (duplicates := _duplicates_block(form, client)):
             save_client(client, form, current_user)
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("archive.detail", client_id=client.id))
-    status = 409 if conflict else 422 if form.errors else 200
-    return render("archive/form.html", form=form, client=client, conflict=conflict, status=status)
+    status = 409 if conflict else 422 if (form.errors or duplicates) else 200
+    return render("archive/form.html", form=form, client=client, conflict=conflict, duplicates=duplicates,
+                  status=status)
 
 
 @bp.post("/<int:client_id>/delete")
@@ -84,34 +103,18 @@ def delete(client_id: int):
 @login_required
 def history(client_id: int):
     client = get_or_404(Client, client_id)
-    events = db.session.execute(AuditEvent.for_record(client)).scalars().all()
-    return render("archive/history.html", client=client, events=events, model=Client)
+    events = db.session.execute(AuditEvent.for_record(client).limit(200)).scalars().all()
+    return render("archive/history.html", client=client, events=events, model=Client, names=user_names(events))
 
 
-@bp.post("/<int:client_id>/contacts")
-@role_required(*EDITORS)
-def contact_add(client_id: int):
-    client = get_or_404(Client, client_id)
-    form = ContactForm()
-    if form.validate_on_submit():
-        add_contact(client, form)
-        db.session.commit()
-        db.session.refresh(client)
-        if request.headers.get("HX-Request") != "true":
-            flash(_("Contact added."), "success")
-            return redirect(url_for("archive.detail", client_id=client.id))
-        form = ContactForm(formdata=None)
-    return render("archive/detail.html", block="contacts", client=client, contact_form=form,
-                  status=422 if form.errors else 200)
-
-
-@bp.post("/<int:client_id>/contacts/<int:contact_id>/delete")
-@role_required(*EDITORS)
-def contact_delete(client_id: int, contact_id: int):
-    contact = get_or_404(Contact, contact_id)
-    if contact.client_id != client_id:
-        abort(404)
-    contact.soft_delete(current_user)
+@bp.post("/transfer")
+@role_required(*ASSIGNERS)
+def transfer():
+    ids = [int(i) for i in request.form.getlist("client_ids") if i.isdigit()]
+    moved = transfer_clients(ids, request.form.get("owner_id", type=int), current_user)
     db.session.commit()
-    flash(_("%(name)s moved to the recycle bin.", name=contact.name), "success")
-    return redirect(url_for("archive.detail", client_id=client_id))
+    if moved is None:
+        flash(_("Choose an active sales rep or manager to hand the clients over to."), "error")
+    else:
+        flash(_("%(count)s clients handed over.", count=moved), "success")
+    return redirect(safe_next(request.form.get("next"), url_for("archive.index")))

@@ -1,6 +1,14 @@
 """The archive's rules as plain functions: data in, data out; no request, no database."""
 import re
 import unicodedata
+from calendar import monthrange
+from collections.abc import Mapping
+from datetime import date
+from fractions import Fraction
+from math import floor
+
+from flask_babel import lazy_gettext as _l
+from lunar_python import Lunar, LunarMonth, LunarYear
 
 # Legal-form words that differ between spellings of one organisation (seed 000: "无论成交与否,都要给客户进行建档").
 _LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "集团", "公司")
@@ -15,3 +23,143 @@ def normalise_name(name: str) -> str:
     for suffix in _LEGAL_FORMS:
         key = key.replace(suffix, "")
     return key
+
+
+# --- Value assessment and grade ----------------------------------------------------------------------------
+
+# Every criterion is scored 1–5 and 5 is always best for us (little effort, low risk, easy delivery...).
+CRITERIA = (
+    "share_of_wallet",
+    "effort",
+    "deal_risk",
+    "strategic_value",
+    "payment_risk",
+    "delivery",
+    "awareness",
+    "need",
+    "affordability",
+)
+
+CRITERIA_LABELS = {
+    "share_of_wallet": _l("Share of wallet after winning"),
+    "effort": _l("Time, effort and cost needed"),
+    "deal_risk": _l("Deal risk"),
+    "strategic_value": _l("Strategic value to us"),
+    "payment_risk": _l("Payment risk"),
+    "delivery": _l("Our delivery capability"),
+    "awareness": _l("Awareness of us"),
+    "need": _l("Need"),
+    "affordability": _l("Affordability"),
+}
+
+DEFAULT_WEIGHTS = {
+    "share_of_wallet": 20,
+    "effort": 10,
+    "deal_risk": 10,
+    "strategic_value": 15,
+    "payment_risk": 10,
+    "delivery": 10,
+    "awareness": 5,
+    "need": 10,
+    "affordability": 10,
+}
+
+DEFAULT_THRESHOLDS = {"A": 80, "B": 60, "C": 40}
+
+SCORE_MIN, SCORE_MAX = 1, 5
+
+
+def assessment_score(scores: Mapping[str, int], weights: Mapping[str, float]) -> int:
+    """The value-assessment score on 0–100: the weighted mean of the criteria, each mapped from 1–5 to 0–1,
+    rounded half up (DESIGN.md: value grade A/B/C/D from a weighted assessment, each criterion scored 1–5).
+
+    Only keys in CRITERIA count; a criterion missing from `weights` or weighted 0 is left out and need not be
+    scored. Raises ValueError for a missing or out-of-range score, a negative weight, or all weights 0."""
+    total_weight = Fraction(0)
+    weighted = Fraction(0)
+    for key in CRITERIA:
+        weight = Fraction(weights.get(key, 0))
+        if weight < 0:
+            raise ValueError(f"Weight for {key} must not be negative.")
+        if weight == 0:
+            continue
+        score = scores.get(key)
+        if score is None:
+            raise ValueError(f"Score for {key} is missing.")
+        if score not in range(SCORE_MIN, SCORE_MAX + 1):
+            raise ValueError(f"Score for {key} must be a whole number from {SCORE_MIN} to {SCORE_MAX}.")
+        total_weight += weight
+        weighted += weight * (score - SCORE_MIN) / (SCORE_MAX - SCORE_MIN)
+    if total_weight == 0:
+        raise ValueError("At least one criterion must have a weight above 0.")
+    # Fractions keep the sum exact, so 62.5 rounds to 63 rather than whatever the float happens to be.
+    return floor(weighted / total_weight * 100 + Fraction(1, 2))
+
+
+def check_thresholds(thresholds: Mapping[str, int]) -> None:
+    """Raise ValueError unless the grade thresholds are A > B > C, all within 0–100 (defaults 80 / 60 / 40)."""
+    missing = [grade for grade in ("A", "B", "C") if grade not in thresholds]
+    if missing:
+        raise ValueError(f"Thresholds for grade {', '.join(missing)} are missing.")
+    a, b, c = thresholds["A"], thresholds["B"], thresholds["C"]
+    if not 0 <= c < b < a <= 100:
+        raise ValueError(
+            f"Thresholds must descend from A to C within 0–100 (A > B > C), got A {a}, B {b}, C {c}."
+        )
+
+
+def grade_for_score(score: int, thresholds: Mapping[str, int]) -> str:
+    """The value grade for an assessment score: at or above A's threshold → A, then B, then C, else D
+    (DESIGN.md: A 全力以赴, B 控制投入维护关系, C 关注变化, D 暂缓观察)."""
+    check_thresholds(thresholds)
+    for grade in ("A", "B", "C"):
+        if score >= thresholds[grade]:
+            return grade
+    return "D"
+
+
+# --- Special dates ----------------------------------------------------------------------------------------
+
+
+def _solar_in_year(year: int, month: int, day: int) -> date:
+    """The solar date of a yearly month/day in `year`; Feb 29 falls on Feb 28 in a common year."""
+    if month == 2 and day == 29 and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+        return date(year, 2, 28)
+    return date(year, month, day)
+
+
+def _lunar_in_year(lunar_year: int, month: int, day: int, leap: bool) -> date:
+    """The solar date of lunar month/day in `lunar_year`: the leap month when asked for and that year has it,
+    and day 30 moved to the 29th in a short (29-day) month, so 腊月三十 becomes that year's 除夕."""
+    if leap and LunarYear.fromYear(lunar_year).getLeapMonth() == month:
+        month = -month  # lunar-python numbers a leap month negatively
+    day = min(day, LunarMonth.fromYm(lunar_year, month).getDayCount())
+    solar = Lunar.fromYmd(lunar_year, month, day).getSolar()
+    return date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
+def next_occurrence(month: int, day: int, today: date, *, lunar: bool = False, leap: bool = False) -> date:
+    """The next solar date on or after `today` on which a yearly date falls (DESIGN.md: birthdays of contacts
+    and their family, often lunar 农历). A lunar year starts in late January or February, so the lunar date of
+    last lunar year may still lie ahead early this solar year; next lunar year's always lies ahead."""
+    if lunar:
+        if not (1 <= month <= 12 and 1 <= day <= 30):
+            raise ValueError(f"No lunar month {month} day {day}.")
+        candidates = (_lunar_in_year(year, month, day, leap) for year in range(today.year - 1, today.year + 2))
+    else:
+        date(2000, month, day)  # a leap year, so this raises ValueError only for dates no year has
+        candidates = (_solar_in_year(year, month, day) for year in (today.year, today.year + 1))
+    return next(candidate for candidate in candidates if candidate >= today)
+
+
+def days_until(target: date, today: date) -> int:
+    """Whole days from `today` to `target`: 0 on the day itself, negative once it has passed."""
+    return (target - today).days
+
+
+def valid_day(month: int, day: int, *, lunar: bool = False) -> bool:
+    """Whether a yearly date can exist: a lunar month has at most 30 days; a solar one its calendar length,
+    with 29 February allowed (it falls on the 28th in common years)."""
+    if lunar:
+        return 1 <= month <= 12 and 1 <= day <= 30
+    return 1 <= month <= 12 and 1 <= day <= (29 if month == 2 else monthrange(2001, month)[1])

@@ -1,6 +1,12 @@
 """Writes to the archive. They flush, the route commits: one request, one unit of work."""
-from app.archive.models import Client, Contact
-from app.archive.rules import normalise_name
+from sqlalchemy import select
+
+from app.archive.enums import SpecialDateKind, ValueGrade
+from app.archive.models import Assessment, Asset, Client, Contact, Product, SpecialDate, UnitLevel
+from app.archive.queries import owner_choices
+from app.archive.rules import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS, assessment_score, grade_for_score, normalise_name
+from app.core.models import User, get_setting
+from app.core.scoping import visible
 from app.extensions import db
 
 
@@ -29,9 +35,87 @@ def save_client(client: Client, form, user) -> Client:
     return client
 
 
-def add_contact(client: Client, form) -> Contact:
-    contact = Contact(client_id=client.id)
-    apply_form(contact, form)
-    db.session.add(contact)
+def save_record(record, form):
+    apply_form(record, form)
+    db.session.add(record)
     db.session.flush()
+    return record
+
+
+def add_contact(client: Client, form) -> Contact:
+    """A new contact; a birthday given on the form becomes their birthday special date."""
+    contact = save_record(Contact(client_id=client.id), form)
+    if form.birthday_month.data and form.birthday_day.data:
+        db.session.add(SpecialDate(client_id=client.id, contact_id=contact.id, kind=SpecialDateKind.BIRTHDAY,
+                                   month=form.birthday_month.data, day=form.birthday_day.data,
+                                   year=form.birthday_year.data, is_lunar=form.birthday_lunar.data))
+        db.session.flush()
     return contact
+
+
+def save_asset(asset: Asset, form) -> Asset:
+    """An asset named after its catalogue product unless the user gave a name."""
+    apply_form(asset, form)
+    if not asset.name and asset.product_id:
+        asset.name = db.session.get(Product, asset.product_id).name
+    db.session.add(asset)
+    db.session.flush()
+    return asset
+
+
+def contact_choices(client: Client) -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Contact.id, Contact.name).where(
+        Contact.client_id == client.id, Contact.deleted_at.is_(None)).order_by(Contact.name)).all()
+    return [(row.id, row.name) for row in rows]
+
+
+def product_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Product.id, Product.name).where(Product.active.is_(True))
+                              .order_by(Product.category, Product.name)).all()
+    return [(row.id, row.name) for row in rows]
+
+
+def unit_level_choices() -> list[tuple[int, str]]:
+    return [(u.id, u.name) for u in db.session.execute(select(UnitLevel).order_by(UnitLevel.position)).scalars()]
+
+
+def transfer_clients(client_ids: list[int], owner_id: int | None, user) -> int | None:
+    """Hand clients over to another rep (接收前任客户经理的客户资料); the audit trail records each owner change.
+    None when the new owner is not an active sales rep or manager."""
+    owner = db.session.execute(owner_choices().where(User.id == owner_id)).scalar_one_or_none()
+    if owner is None:
+        return None
+    clients = db.session.execute(visible(select(Client).where(Client.id.in_(client_ids)), Client, user)).scalars()
+    moved = 0
+    for client in clients:
+        if client.owner_id != owner.id:
+            client.owner_id = owner.id
+            moved += 1
+    db.session.flush()
+    return moved
+
+
+def assessment_settings() -> tuple[dict[str, int], dict[str, int]]:
+    """The admin's weights and grade thresholds, or the defaults."""
+    return (get_setting("assessment_weights", DEFAULT_WEIGHTS),
+            get_setting("assessment_thresholds", DEFAULT_THRESHOLDS))
+
+
+def latest_assessment(client: Client) -> Assessment | None:
+    return db.session.execute(select(Assessment).where(Assessment.client_id == client.id)
+                              .order_by(Assessment.assessed_at.desc(), Assessment.id.desc()).limit(1)).scalar()
+
+
+def assess_client(client: Client, scores: dict[str, int], override, reason: str, user) -> Assessment:
+    """Score the client with the current weights, grade it, keep the breakdown and the grade change."""
+    weights, thresholds = assessment_settings()
+    score = assessment_score(scores, weights)
+    computed = ValueGrade(grade_for_score(score, thresholds))
+    assessment = Assessment(client_id=client.id, scores=dict(scores), weights=dict(weights), score=score,
+                            computed_grade=computed, override_grade=override or None,
+                            override_reason=reason if override else "", previous_grade=client.value_grade,
+                            grade=override or computed, assessed_by_id=user.id)
+    client.value_grade, client.assessment_score = assessment.grade, score
+    db.session.add(assessment)
+    db.session.flush()
+    return assessment

@@ -7,14 +7,12 @@ from werkzeug.exceptions import BadRequest
 from app.auth import bp
 from app.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
 from app.auth.services import authenticate, lock_for
+from app.core.navigation import safe_next
 from app.extensions import db
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an open redirect would turn the login page into a phishing aid.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("dashboard.today")
+    return safe_next(target, url_for("dashboard.today"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

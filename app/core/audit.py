@@ -11,11 +11,12 @@ from enum import Enum
 
 from flask import g, has_request_context
 from flask_babel import gettext
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import ColumnProperty, Session
 
 from app.core.clock import utcnow
-from app.core.models import Audited, AuditEvent, RecordMixin
+from app.core.models import Audited, AuditEvent, RecordMixin, User
+from app.extensions import db
 
 _acting_as: ContextVar[int | None] = ContextVar("acting_as", default=None)
 MASKED = "******"
@@ -112,10 +113,15 @@ def _write_events(session, flush_context):
         session.connection().execute(AuditEvent.__table__.insert(), rows)
 
 
-def shown_value(model, key: str, raw):
-    """A stored audit value as a person reads it: enum labels, 是/否, a dash for nothing."""
+USER_COLUMNS = frozenset({"owner_id", "assigned_to_id", "user_id"})
+
+
+def shown_value(model, key: str, raw, names: dict | None = None):
+    """A stored audit value as a person reads it: enum labels, user names, 是/否, a dash for nothing."""
     if raw is None or raw == "":
         return "—"
+    if key in USER_COLUMNS and names and raw in names:
+        return names[raw]
     column = model.__table__.c.get(key)
     enum_class = getattr(column.type, "enum_class", None) if column is not None else None
     if enum_class is not None and raw in enum_class._value2member_map_:
@@ -123,3 +129,13 @@ def shown_value(model, key: str, raw):
     if isinstance(raw, bool):
         return gettext("Yes") if raw else gettext("No")
     return raw
+
+
+def user_names(events) -> dict[int, str]:
+    """Display names of the users that events' changes point at (owner_id, …): one query for a history page."""
+    ids = {value for event in events for key, pair in event.changes.items()
+           if key in USER_COLUMNS for value in pair if isinstance(value, int)}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()
+    return dict(rows)

@@ -18,6 +18,13 @@ ENTRIES = (
 )
 
 
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site paths: an open redirect would turn a form into a phishing aid."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return fallback
+
+
 def main_nav() -> list[tuple[str, str]]:
     return [(endpoint, label) for endpoint, label, roles in ENTRIES
             if endpoint in current_app.view_functions and current_user.role in roles]

@@ -1,0 +1,140 @@
+"""Import and export of the client list: upload → map columns → dry-run preview → import in one transaction;
+export of the filtered list. The work is in spreadsheet.py."""
+import io
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, SelectField
+
+from app.archive import bp, spreadsheet
+from app.archive.queries import ClientFilters, client_list
+from app.core.clock import local_today
+from app.core.htmx import render
+from app.core.models import Role
+from app.core.scoping import role_required
+from app.extensions import db
+
+IMPORTERS = (Role.ADMIN, Role.MANAGER, Role.SALES)
+FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "csv": "text/csv; charset=utf-8"}
+TEMPLATE = "archive/import.html"
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField(_l("Excel (.xlsx) or CSV file"),
+                     validators=[FileRequired(), FileAllowed(["xlsx", "csv"], _l("Choose an .xlsx or .csv file."))])
+
+
+class ImportMappingForm(FlaskForm):
+    """One select per column of the file (fields col_0, col_1 …, added by mapping_form)."""
+
+    skip_duplicates = BooleanField(_l("Skip rows that duplicate an existing client or an earlier row"),
+                                   default=True)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        chosen = [f for f in self if f.name.startswith("col_") and f.data]
+        for f in chosen:
+            if [other.data for other in chosen].count(f.data) > 1:
+                f.errors.append(_("Each field can take only one column."))
+                valid = False
+        if chosen and "name" not in {f.data for f in chosen}:
+            chosen[0].errors.append(_("Choose the column that holds the client name."))
+            valid = False
+        return valid
+
+    @property
+    def mapping(self) -> dict[int, str]:
+        return {int(f.name[4:]): f.data for f in self if f.name.startswith("col_") and f.data}
+
+
+def mapping_form(headers: list[str], rows: list[list[str]], **kwargs) -> ImportMappingForm:
+    fields = [f for f in spreadsheet.IMPORT_FIELDS if f != "owner" or current_user.sees_all_clients]
+    choices = [("", _l("— ignore this column —"))] + [(f, spreadsheet.LABELS[f]) for f in fields]
+    suggested = spreadsheet.suggest_mapping(headers, spreadsheet.remembered_mapping())
+
+    class Form(ImportMappingForm):
+        pass
+
+    for index, header in enumerate(headers):
+        label = header or _("Column %(number)s", number=index + 1)
+        default = suggested.get(index) if suggested.get(index) in fields else ""
+        setattr(Form, f"col_{index}", SelectField(label, choices=choices, default=default))
+    form = Form(**kwargs)
+    for index, _header in enumerate(headers):  # a few values under each select show what the column holds
+        form[f"col_{index}"].samples = " · ".join(row[index] for row in rows[:3] if row[index])[:80]
+    return form
+
+
+def _upload_dir() -> Path:
+    return Path(current_app.instance_path) / "imports"
+
+
+def _load(token: str):
+    """The headers, rows and file name of the current user's upload; 404 for anyone else's or a stale one."""
+    upload = spreadsheet.load_upload(_upload_dir(), token, current_user.id) or abort(404)
+    headers, rows = spreadsheet.read_table(*upload)
+    return headers, rows, upload[0]
+
+
+@bp.get("/export.<fmt>")
+@login_required
+def export(fmt: str):
+    if fmt not in FORMATS:
+        abort(404)
+    clients = db.session.execute(client_list(current_user, ClientFilters.from_args(request.args))).scalars()
+    data = spreadsheet.export_xlsx(clients) if fmt == "xlsx" else spreadsheet.export_csv(clients)
+    name = f"{_('Client archive')}-{local_today().isoformat()}.{fmt}"
+    return send_file(io.BytesIO(data), mimetype=FORMATS[fmt], as_attachment=True, download_name=name)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(*IMPORTERS)
+def import_upload():
+    form = ImportUploadForm()
+    if form.validate_on_submit():
+        filename, data = form.file.data.filename, form.file.data.read()
+        try:
+            headers, rows = spreadsheet.read_table(filename, data)
+        except spreadsheet.SpreadsheetError as error:
+            form.file.errors.append(str(error))
+        else:
+            token = spreadsheet.store_upload(_upload_dir(), current_user.id, filename, data)
+            return render(TEMPLATE, step="mapping", token=token, filename=filename, rows=rows,
+                          form=mapping_form(headers, rows, formdata=None))
+    return render(TEMPLATE, step="upload", form=form, status=422 if form.errors else 200)
+
+
+@bp.post("/import/<token>")
+@role_required(*IMPORTERS)
+def import_preview(token: str):
+    headers, rows, filename = _load(token)
+    form = mapping_form(headers, rows)
+    if not form.validate_on_submit():
+        return render(TEMPLATE, step="mapping", token=token, filename=filename, rows=rows, form=form, status=422)
+    spreadsheet.remember_mapping(headers, form.mapping)
+    db.session.commit()
+    checks = spreadsheet.check_rows(rows, form.mapping, current_user)
+    return render(TEMPLATE, step="preview", token=token, filename=filename, rows=rows, form=form, checks=checks)
+
+
+@bp.post("/import/<token>/commit")
+@role_required(*IMPORTERS)
+def import_commit(token: str):
+    headers, rows, filename = _load(token)
+    form = mapping_form(headers, rows)
+    valid = form.validate_on_submit()
+    checks = spreadsheet.check_rows(rows, form.mapping, current_user) if valid else []
+    if not valid or any(check.errors for check in checks):
+        return render(TEMPLATE, step="preview" if valid else "mapping", token=token, filename=filename, rows=rows, form=form, checks=checks,
+                      status=422)
+    count = spreadsheet.import_rows(checks, current_user, form.skip_duplicates.data)
+    db.session.commit()
+    spreadsheet.discard_upload(_upload_dir(), token)
+    flash(_("%(count)s clients imported.", count=count), "success")
+    return redirect(url_for("archive.index"))

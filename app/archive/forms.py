@@ -163,14 +163,14 @@ class AssetForm(VersionedFormMixin, FlaskForm):
     kind = enum_field(_l("Kind"), AssetKind, required=True, default=AssetKind.SOFTWARE)
     product_id = SelectField(_l("Product"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=120)], filters=[strip])
-    version = StringField(_l("Version"), validators=[Length(max=40)], filters=[strip])
+    module_version = StringField(_l("Version"), validators=[Length(max=40)], filters=[strip])
     quantity = IntegerField(_l("Quantity"), default=1, validators=[InputRequired(), NumberRange(min=1)])
     installed_on = DateField(_l("Installed on"), validators=[Optional()])
     maintenance_until = DateField(_l("Maintenance until"), validators=[Optional()])
     status = enum_field(_l("Status"), AssetStatus, required=True, default=AssetStatus.IN_USE)
     notes = TextAreaField(_l("Notes"), filters=[strip])
 
-    data_fields = ("kind", "product_id", "name", "version", "quantity", "installed_on", "maintenance_until",
+    data_fields = ("kind", "product_id", "name", "module_version", "quantity", "installed_on", "maintenance_until",
                    "status", "notes")
 
     def validate_name(self, field):

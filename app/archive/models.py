@@ -30,6 +30,9 @@ from app.core.models import RecordMixin, SoftDeleteMixin, User, enum_column
 from app.extensions import db
 
 
+DEFAULT_UNIT_LEVELS = ("三甲", "三乙", "二甲", "二乙", "一级", "未定级")
+
+
 class UnitLevel(db.Model):
     """Hospital grade (三甲, 二甲, 一级, 未定级…): an admin-editable list."""
 
@@ -231,7 +234,7 @@ class Asset(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):
     kind: Mapped[AssetKind] = enum_column(AssetKind)
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
-    version: Mapped[str] = mapped_column(String(40), default="")
+    module_version: Mapped[str] = mapped_column(String(40), default="")  # "version" is the lock column
     quantity: Mapped[int] = mapped_column(default=1)
     installed_on: Mapped[date | None] = mapped_column(Date)
     maintenance_until: Mapped[date | None] = mapped_column(Date, index=True)
@@ -242,7 +245,7 @@ class Asset(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):
     product: Mapped[Product | None] = relationship(lazy="joined")
 
     field_labels = {
-        "kind": _l("Kind"), "product_id": _l("Product"), "name": _l("Name"), "version": _l("Version"),
+        "kind": _l("Kind"), "product_id": _l("Product"), "name": _l("Name"), "module_version": _l("Version"),
         "quantity": _l("Quantity"), "installed_on": _l("Installed on"),
         "maintenance_until": _l("Maintenance until"), "status": _l("Status"), "notes": _l("Notes"),
         "deleted_at": _l("Deleted"),

@@ -34,7 +34,7 @@ CONTACT_GROUPS = [
 ]
 SPECIAL_DATE_GROUPS = [(None, ("contact_id", "kind", "whose", "label", "is_lunar", "month", "day", "is_leap_month",
                                "year", "remind_days"))]
-ASSET_GROUPS = [(None, ("kind", "product_id", "name", "version", "quantity", "installed_on", "maintenance_until",
+ASSET_GROUPS = [(None, ("kind", "product_id", "name", "module_version", "quantity", "installed_on", "maintenance_until",
                         "status", "notes"))]
 
 

@@ -2,6 +2,7 @@
 export of the filtered list. The work is in spreadsheet.py."""
 import io
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
@@ -75,11 +76,22 @@ def _upload_dir() -> Path:
     return Path(current_app.instance_path) / "imports"
 
 
-def _load(token: str):
-    """The headers, rows and file name of the current user's upload; 404 for anyone else's or a stale one."""
+class Upload(NamedTuple):
+    token: str
+    filename: str
+    headers: list[str]
+    rows: list[list[str]]
+
+
+def _load(token: str) -> Upload:
+    """The current user's upload; 404 for someone else's, an unknown or a discarded one."""
     upload = spreadsheet.load_upload(_upload_dir(), token, current_user.id) or abort(404)
-    headers, rows = spreadsheet.read_table(*upload)
-    return headers, rows, upload[0]
+    return Upload(token, upload[0], *spreadsheet.read_table(*upload))
+
+
+def _page(step: str, upload: Upload, form, status: int = 200, **context):
+    return render(TEMPLATE, step=step, token=upload.token, filename=upload.filename, rows=upload.rows, form=form,
+                  status=status, **context)
 
 
 @bp.get("/export.<fmt>")
@@ -89,7 +101,7 @@ def export(fmt: str):
         abort(404)
     clients = db.session.execute(client_list(current_user, ClientFilters.from_args(request.args))).scalars()
     data = spreadsheet.export_xlsx(clients) if fmt == "xlsx" else spreadsheet.export_csv(clients)
-    name = f"{_('Client archive')}-{local_today().isoformat()}.{fmt}"
+    name = _("Client archive") + f"-{local_today().isoformat()}.{fmt}"
     return send_file(io.BytesIO(data), mimetype=FORMATS[fmt], as_attachment=True, download_name=name)
 
 
@@ -105,34 +117,34 @@ def import_upload():
             form.file.errors.append(str(error))
         else:
             token = spreadsheet.store_upload(_upload_dir(), current_user.id, filename, data)
-            return render(TEMPLATE, step="mapping", token=token, filename=filename, rows=rows,
-                          form=mapping_form(headers, rows, formdata=None))
+            return _page("mapping", Upload(token, filename, headers, rows),
+                         mapping_form(headers, rows, formdata=None))
     return render(TEMPLATE, step="upload", form=form, status=422 if form.errors else 200)
 
 
 @bp.post("/import/<token>")
 @role_required(*IMPORTERS)
 def import_preview(token: str):
-    headers, rows, filename = _load(token)
-    form = mapping_form(headers, rows)
+    upload = _load(token)
+    form = mapping_form(upload.headers, upload.rows)
     if not form.validate_on_submit():
-        return render(TEMPLATE, step="mapping", token=token, filename=filename, rows=rows, form=form, status=422)
-    spreadsheet.remember_mapping(headers, form.mapping)
+        return _page("mapping", upload, form, status=422)
+    spreadsheet.remember_mapping(upload.headers, form.mapping)
     db.session.commit()
-    checks = spreadsheet.check_rows(rows, form.mapping, current_user)
-    return render(TEMPLATE, step="preview", token=token, filename=filename, rows=rows, form=form, checks=checks)
+    return _page("preview", upload, form, checks=spreadsheet.check_rows(upload.rows, form.mapping, current_user))
 
 
 @bp.post("/import/<token>/commit")
 @role_required(*IMPORTERS)
 def import_commit(token: str):
-    headers, rows, filename = _load(token)
-    form = mapping_form(headers, rows)
-    valid = form.validate_on_submit()
-    checks = spreadsheet.check_rows(rows, form.mapping, current_user) if valid else []
-    if not valid or any(check.errors for check in checks):
-        return render(TEMPLATE, step="preview" if valid else "mapping", token=token, filename=filename, rows=rows, form=form, checks=checks,
-                      status=422)
+    """Checks again (the file or the users may have changed) and imports all rows or none."""
+    upload = _load(token)
+    form = mapping_form(upload.headers, upload.rows)
+    if not form.validate_on_submit():
+        return _page("mapping", upload, form, status=422)
+    checks = spreadsheet.check_rows(upload.rows, form.mapping, current_user)
+    if any(check.errors for check in checks):
+        return _page("preview", upload, form, status=422, checks=checks)
     count = spreadsheet.import_rows(checks, current_user, form.skip_duplicates.data)
     db.session.commit()
     spreadsheet.discard_upload(_upload_dir(), token)

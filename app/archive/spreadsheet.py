@@ -46,11 +46,14 @@ IMPORT_FIELDS = tuple(name for name in _FIELDS if name != "value_grade")
 ENUMS = {name: Client.__table__.c[name].type.enum_class for name in _FIELDS
          if name in Client.__table__.c and getattr(Client.__table__.c[name].type, "enum_class", None)}
 NUMBERS = ("employees", "beds", "annual_revenue", "established_year")
+DEFAULT_STATUS = Client.__table__.c.status.default.arg.value  # an empty status means what the model defaults to
 # Headers people write by hand for the same thing (the labels and field names match anyway).
 ALIASES = {"客户名称": "name", "单位名称": "name", "医院名称": "name", "客户": "name", "简称": "short_name",
            "电话": "phone", "联系电话": "phone", "省份": "region", "地区": "region", "城市": "city",
            "地址": "address", "邮编": "postcode", "网址": "website", "法人": "legal_representative",
-           "床位": "beds", "床位数": "beds", "客户经理": "owner", "负责人": "owner", "状态": "status"}
+           "床位": "beds", "员工人数": "employees", "人数": "employees", "医院级别": "unit_level",
+           "医院等级": "unit_level", "客户经理": "owner", "负责人": "owner", "状态": "status",
+           "生命周期状态": "status"}
 
 MAPPING_SETTING = "client_import_mapping"
 MAX_BYTES = 10 * 1024 * 1024
@@ -98,25 +101,29 @@ def read_table(filename: str, data: bytes) -> tuple[list[str], list[Row]]:
     if len(data) > MAX_BYTES:
         raise SpreadsheetError(_("The file is larger than %(size)s MB.", size=MAX_BYTES // 1024 // 1024))
     lines = _xlsx_lines(data) if extension == ".xlsx" else _csv_lines(data)
-    rows = [Row(line, cells) for line, cells in enumerate(lines, start=1) if any(cells)]
+    rows = []
+    for line, cells in enumerate(lines, start=1):
+        if any(cells):
+            rows.append(Row(line, cells))
+        if len(rows) > MAX_ROWS + 1:  # stop reading: a small file can unpack to millions of rows
+            raise SpreadsheetError(_("The file has more than %(count)s rows; split it into smaller files.",
+                                     count=MAX_ROWS))
     if len(rows) < 2:
         raise SpreadsheetError(_("The file has no rows under its header row."))
-    if len(rows) > MAX_ROWS + 1:
-        raise SpreadsheetError(_("The file has more than %(count)s rows; split it into smaller files.",
-                                 count=MAX_ROWS))
     width = max(len(row) for row in rows)
     for row in rows:
         row.extend([""] * (width - len(row)))
     return list(rows[0]), rows[1:]
 
 
-def _xlsx_lines(data: bytes) -> list[list[str]]:
+def _xlsx_lines(data: bytes):
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             sheet = workbook.active
             sheet.reset_dimensions()  # some writers store a wrong size; read what is really there
-            return [_trimmed([_cell_text(v) for v in values]) for values in sheet.iter_rows(values_only=True)]
+            for values in sheet.iter_rows(values_only=True):
+                yield _trimmed([_cell_text(value) for value in values])
         finally:
             workbook.close()
     except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
@@ -273,45 +280,44 @@ def check_rows(rows: list[list[str]], mapping: dict[int, str], user) -> list[Row
 
 
 def _check_row(line: int, values: dict[str, str], known: _Known, user) -> RowCheck:
-    own_errors: dict[str, str] = {}
-    formdata = MultiDict()
+    formdata, errors = MultiDict(), {}
     for name in IMPORT_FIELDS:
-        raw = values.get(name, "")
-        if name in ENUMS:
-            code = known.enums[name].get(_key(raw), "") if raw else ""
-            if raw and not code:
-                own_errors[name] = _("“%(value)s” is not one of: %(choices)s", value=raw,
-                                     choices=" / ".join(member.label for member in ENUMS[name]))
-            if name == "status" and not raw:
-                code = Client.__table__.c.status.default.arg.value  # as when a client is created without one
-            formdata[name] = code
-        elif name == "unit_level":
-            level_id = known.unit_levels.get(_key(raw)) if raw else None
-            if raw and level_id is None:
-                own_errors[name] = _("“%(value)s” is not in the list of unit levels (%(choices)s)", value=raw,
-                                     choices=" / ".join(text for _id, text in known.unit_level_choices[1:]))
-            formdata["unit_level_id"] = str(level_id or "")
-        elif name == "owner":
-            owner = known.users.get(_key(raw)) if raw else user
-            if owner is None:
-                own_errors[name] = _("there is no user “%(value)s”", value=raw)
-            elif owner.id not in known.owner_ids:
-                own_errors[name] = _("%(name)s cannot own clients", name=owner.display_name)
-            formdata["owner_id"] = str(owner.id if owner else user.id)
-        elif name in NUMBERS:
-            formdata[name] = unicodedata.normalize("NFKC", raw).replace(",", "")
-        elif name == "website" and raw and "://" not in raw:
-            formdata[name] = "http://" + raw  # what people type; the form wants a full URL
-        else:
-            formdata[name] = raw
+        if name != "owner" or user.sees_all_clients:
+            form_field, formdata[form_field], errors[name] = _form_value(name, values.get(name, ""), known, user)
     form = _row_form(formdata, known, user)
     form.validate()
-    errors = dict(own_errors)
+    errors = {name: error for name, error in errors.items() if error}  # ours first: they say more
     for form_field, messages in form.errors.items():
-        name = _FILE_FIELD_OF.get(form_field, form_field)
-        errors.setdefault(name, messages[0] if isinstance(messages, list) else str(messages))
+        errors.setdefault(_FILE_FIELD_OF.get(form_field, form_field), messages[0])
     shown = [f"{LABELS[name]}: {errors[name]}" for name in IMPORT_FIELDS if name in errors]
     return RowCheck(line=line, values=values, errors=shown, form=form)
+
+
+def _form_value(name: str, raw: str, known: _Known, user) -> tuple[str, str, str | None]:
+    """(form field, value for the client form, error or None) for one cell: labels become codes, names ids."""
+    if name in ENUMS:
+        code = known.enums[name].get(_key(raw), "") if raw else ""
+        if raw and not code:
+            return name, "", _("“%(value)s” is not one of: %(choices)s", value=raw,
+                               choices=" / ".join(member.label for member in ENUMS[name]))
+        return name, code or (DEFAULT_STATUS if name == "status" else ""), None
+    if name == "unit_level":
+        level_id = known.unit_levels.get(_key(raw)) if raw else None
+        if raw and level_id is None:
+            return "unit_level_id", "", _("“%(value)s” is not in the list of unit levels (%(choices)s)", value=raw,
+                                          choices=" / ".join(text for _id, text in known.unit_level_choices[1:]))
+        return "unit_level_id", str(level_id or ""), None
+    if name == "owner":
+        owner = known.users.get(_key(raw)) if raw else user
+        if owner is None:
+            return "owner_id", str(user.id), _("there is no user “%(value)s”", value=raw)
+        error = None if owner.id in known.owner_ids else _("%(name)s cannot own clients", name=owner.display_name)
+        return "owner_id", str(owner.id), error
+    if name in NUMBERS:
+        return name, unicodedata.normalize("NFKC", raw).replace(",", ""), None  # "1,200" and full-width digits
+    if name == "website" and raw and "://" not in raw:
+        return name, "http://" + raw, None  # what people type; the form wants a full URL
+    return name, raw, None
 
 
 def _row_form(formdata: MultiDict, known: _Known, user) -> ClientForm:

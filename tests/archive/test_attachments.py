@@ -248,6 +248,7 @@ def test_a_deleted_attachment_goes_to_the_recycle_bin_and_comes_back(client, log
     assert "旧机房.png" not in page.split('id="attachments"')[1]
     assert stored_files(storage) == [storage / attachment.stored_name]  # the file stays until purged
 
+    client.post("/auth/logout")
     login_as("manager")
     assert "绵阳市中心医院 · 旧机房.png" in client.get("/admin/recycle-bin").get_data(as_text=True)
     assert client.post(f"/admin/recycle-bin/attachments/{attachment.id}/restore").status_code == 302

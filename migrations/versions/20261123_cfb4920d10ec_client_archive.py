@@ -1,8 +1,8 @@
 """client archive
 
-Revision ID: 049ded72ad16
+Revision ID: cfb4920d10ec
 Revises: 19fc574aa7aa
-Create Date: 2026-11-23 16:09:20.750987
+Create Date: 2026-11-23 16:17:56.655616
 
 """
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ UNIT_LEVELS = ("三甲", "三乙", "二甲", "二乙", "一级", "未定级")
 
 
 # revision identifiers, used by Alembic.
-revision = '049ded72ad16'
+revision = 'cfb4920d10ec'
 down_revision = '19fc574aa7aa'
 branch_labels = None
 depends_on = None
@@ -75,7 +75,7 @@ def upgrade():
     sa.Column('kind', sa.Enum('software', 'hardware', 'peripheral', 'medical', name='assetkind', native_enum=False, length=20), nullable=False),
     sa.Column('product_id', sa.Integer(), nullable=True),
     sa.Column('name', sa.String(length=120), nullable=False),
-    sa.Column('version', sa.String(length=40), nullable=False),
+    sa.Column('module_version', sa.String(length=40), nullable=False),
     sa.Column('quantity', sa.Integer(), nullable=False),
     sa.Column('installed_on', sa.Date(), nullable=True),
     sa.Column('maintenance_until', sa.Date(), nullable=True),
@@ -83,6 +83,7 @@ def upgrade():
     sa.Column('notes', sa.Text(), nullable=False),
     sa.Column('client_id', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=False),

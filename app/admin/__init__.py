@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
-from app.admin import routes  # noqa: E402,F401
+from app.admin import routes, routes_archive  # noqa: E402,F401

@@ -162,7 +162,7 @@ class SpecialDateForm(VersionedFormMixin, FlaskForm):
 class AssetForm(VersionedFormMixin, FlaskForm):
     kind = enum_field(_l("Kind"), AssetKind, required=True, default=AssetKind.SOFTWARE)
     product_id = SelectField(_l("Product"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)], filters=[strip])
+    name = StringField(_l("Name"), validators=[Length(max=120)], filters=[strip])
     module_version = StringField(_l("Version"), validators=[Length(max=40)], filters=[strip])
     quantity = IntegerField(_l("Quantity"), default=1, validators=[InputRequired(), NumberRange(min=1)])
     installed_on = DateField(_l("Installed on"), validators=[Optional()])
@@ -227,9 +227,13 @@ class AssessmentSettingsForm(FlaskForm):
     threshold_b = IntegerField(_l("Grade B from score"), validators=[InputRequired(), NumberRange(min=1, max=100)])
     threshold_c = IntegerField(_l("Grade C from score"), validators=[InputRequired(), NumberRange(min=1, max=100)])
 
-    def validate_weights(self, field):
-        if not any(field.data.values()):
-            raise ValidationError(_l("At least one weight must be above zero."))
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not any(self.weights.data.values()):
+            self.form_errors.append(_l("At least one weight must be above zero."))
+            return False
+        return True
 
     def validate_threshold_c(self, field):
         try:

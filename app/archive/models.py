@@ -29,7 +29,6 @@ from app.core.clock import utcnow
 from app.core.models import RecordMixin, SoftDeleteMixin, User, enum_column
 from app.extensions import db
 
-
 DEFAULT_UNIT_LEVELS = ("三甲", "三乙", "二甲", "二乙", "一级", "未定级")
 
 

@@ -39,13 +39,14 @@ class ImportMappingForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        chosen = [f for f in self if f.name.startswith("col_") and f.data]
-        for f in chosen:
-            if [other.data for other in chosen].count(f.data) > 1:
+        columns = [f for f in self if f.name.startswith("col_")]
+        chosen = [f.data for f in columns if f.data]
+        for f in columns:
+            if f.data and chosen.count(f.data) > 1:
                 f.errors.append(_("Each field can take only one column."))
                 valid = False
-        if chosen and "name" not in {f.data for f in chosen}:
-            chosen[0].errors.append(_("Choose the column that holds the client name."))
+        if "name" not in chosen:
+            columns[0].errors.append(_("Choose the column that holds the client name."))
             valid = False
         return valid
 

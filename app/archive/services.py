@@ -1,4 +1,5 @@
 """Writes to the archive. They flush, the route commits: one request, one unit of work."""
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.archive.enums import SpecialDateKind, ValueGrade
@@ -119,3 +120,24 @@ def assess_client(client: Client, scores: dict[str, int], override, reason: str,
     db.session.add(assessment)
     db.session.flush()
     return assessment
+
+
+def save_unit_levels(names: list[str]) -> str | None:
+    """Replace the unit-level list, keeping rows (and so the clients' links) whose name stays.
+    An error message instead when a level still in use would disappear."""
+    wanted = list(dict.fromkeys(n.strip() for n in names if n.strip()))
+    existing = {u.name: u for u in db.session.execute(select(UnitLevel)).scalars()}
+    removed = [u for name, u in existing.items() if name not in wanted]
+    if removed:
+        used = db.session.execute(select(UnitLevel.name).join(Client, Client.unit_level_id == UnitLevel.id)
+                                  .where(UnitLevel.id.in_([u.id for u in removed])).distinct()).scalars().all()
+        if used:
+            return _("Still used by clients, so it cannot be removed: %(names)s", names="、".join(used))
+    for level in removed:
+        db.session.delete(level)
+    for position, name in enumerate(wanted):
+        level = existing.get(name) or UnitLevel(name=name)
+        level.position = position
+        db.session.add(level)
+    db.session.flush()
+    return None

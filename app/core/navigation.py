@@ -15,6 +15,8 @@ ENTRIES = (
     ("reports.index", _l("Reports"), ALL),
     ("admin.recycle_bin", _l("Recycle bin"), (Role.ADMIN, Role.MANAGER)),
     ("admin.users", _l("Users"), (Role.ADMIN,)),
+    ("admin.catalogue", _l("Catalogue"), (Role.ADMIN,)),
+    ("admin.settings", _l("Settings"), (Role.ADMIN,)),
 )
 
 

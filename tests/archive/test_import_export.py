@@ -249,6 +249,7 @@ def test_a_mapping_without_the_name_or_with_a_field_twice_is_refused(client, log
     token = TOKEN.search(page.get_data(as_text=True)).group(1)
     assert client.post(f"/clients/import/{token}", data={"col_0": "city", "col_1": ""}).status_code == 422
     assert client.post(f"/clients/import/{token}", data={"col_0": "name", "col_1": "name"}).status_code == 422
+    assert client.post(f"/clients/import/{token}", data={"col_0": "", "col_1": ""}).status_code == 422
 
 
 def test_a_gbk_csv_with_semicolons_is_read(client, login_as, db):
@@ -311,3 +312,24 @@ def test_another_users_token_is_not_found_and_service_cannot_import(app, client,
     db.session.commit()
     service.post("/auth/login", data={"username": user.username, "password": PASSWORD})
     assert service.get("/clients/import").status_code == 403
+
+
+def test_export_and_preview_issue_a_fixed_number_of_queries(client, login_as, db, query_counter):
+    login_as("manager")
+    counts = []
+    for rows in (1, 3, 30):  # the first run also stores the remembered mapping
+        db.session.execute(delete(Client))
+        level = db.session.execute(select(UnitLevel)).scalars().first() or UnitLevel(name="三甲")
+        db.session.add(level)
+        db.session.flush()
+        for _n in range(rows):
+            ClientFactory(owner_id=make_user("sales").id, unit_level_id=level.id)
+        db.session.commit()
+        with query_counter() as export_queries:
+            export = client.get("/clients/export.xlsx")
+        page = upload(client, export.data, "export.xlsx").get_data(as_text=True)
+        token = TOKEN.search(page).group(1)
+        with query_counter() as preview_queries:
+            assert client.post(f"/clients/import/{token}", data=preselected(page)).status_code == 200
+        counts.append((len(export_queries), len(preview_queries)))
+    assert counts[1] == counts[2], counts

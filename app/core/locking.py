@@ -5,13 +5,14 @@ from enum import Enum
 
 from flask_babel import gettext as _
 from wtforms import IntegerField
+from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
 
 class VersionedFormMixin:
     """Carries the record version the user started editing from."""
 
-    version = IntegerField(widget=HiddenInput())
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])  # empty on a new record
 
 
 @dataclass

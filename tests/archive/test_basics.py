@@ -160,3 +160,11 @@ def test_service_reads_any_client_but_cannot_change_it(client, login_as, db):
     assert client.post(f"/clients/{record.id}/delete").status_code == 403
     assert client.get(f"/clients/{record.id}/contacts/new").status_code == 403
     assert client.get(f"/clients/{record.id}/assets/new").status_code == 200  # service keeps the installed base
+
+
+def test_new_records_accept_the_empty_version_field_the_browser_sends(client, login_as, db):
+    rep = login_as("sales")
+    assert client.post("/clients/new", data={"name": "乐山市人民医院", "version": ""}).status_code == 302
+    record = db.session.execute(select(Client)).scalar_one()
+    response = client.post(f"/clients/{record.id}/contacts/new", data={"name": "高德明", "version": ""})
+    assert response.status_code == 302 and record.owner_id == rep.id

@@ -162,8 +162,9 @@ def seed_demo(clients: int = 40, seed: int = 1) -> dict[str, int]:
                 name = f"{name}（{len(names)}）"
         names.add(name)
         client = _seed_client(rng, name, kind, level, region, city, reps[len(names) % 2], levels, modules, today)
-        if rng.random() < .8:
-            scores = {key: rng.randint(1, 5) for key in CRITERIA}
+        if rng.random() < .85:  # a client's scores cluster around how promising it is: grades A to D all occur
+            level = rng.choice((1.5, 2.5, 3.5, 4.5, 5))
+            scores = {key: min(5, max(1, round(level + rng.uniform(-1, 1)))) for key in CRITERIA}
             assess_client(client, scores, None, "", users["manager"])
     db.session.flush()
     count = lambda model: db.session.scalar(select(func.count(model.id)))  # noqa: E731

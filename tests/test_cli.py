@@ -89,3 +89,17 @@ def test_backup_writes_a_restorable_copy(app, db, tmp_path):
     else:
         listing = subprocess.run(["pg_restore", "--list", str(target)], capture_output=True, text=True, check=True)
         assert "TABLE DATA public clients" in listing.stdout
+
+
+def test_demo_archive_is_realistic_and_covers_every_grade(app, db):
+    from app.archive.enums import StrategyLayer, ValueGrade
+    from app.archive.models import Asset, SpecialDate
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    grades = set(db.session.execute(select(Client.value_grade).distinct()).scalars()) - {None}
+    layers = set(db.session.execute(select(Client.strategy_layer).distinct()).scalars()) - {None}
+    assert grades == set(ValueGrade) and layers == set(StrategyLayer)
+    assert db.session.scalar(select(func.count(SpecialDate.id)).where(SpecialDate.is_lunar.is_(True))) > 0
+    assert db.session.scalar(select(func.count(Asset.id)).where(Asset.product_id.is_not(None))) > 0
+    regions = set(db.session.execute(select(Client.region).distinct()).scalars())
+    assert regions == {"重庆", "四川"}

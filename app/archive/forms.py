@@ -95,7 +95,7 @@ class ClientForm(VersionedFormMixin, FlaskForm):
 
 
 class ContactForm(VersionedFormMixin, FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)], filters=[strip])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=80)], filters=[strip])
     gender = enum_field(_l("Gender"), Gender)
     title = StringField(_l("Title"), validators=[Length(max=80)], filters=[strip])
     department = StringField(_l("Department"), validators=[Length(max=80)], filters=[strip])

@@ -162,7 +162,7 @@ class Contact(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):
         viewonly=True, order_by="(SpecialDate.month, SpecialDate.day)")
 
     field_labels = {
-        "name": _l("Name"), "gender": _l("Gender"), "title": _l("Title"), "department": _l("Department"),
+        "name": _l("Full name"), "gender": _l("Gender"), "title": _l("Title"), "department": _l("Department"),
         "decision_role": _l("Decision role"), "is_key_person": _l("Key person"),
         "is_inside_contact": _l("Inside contact"), "stance": _l("Stance toward us"), "mobile": _l("Mobile"),
         "phone": _l("Office phone"), "email": _l("Email"), "wechat": _l("WeChat"), "hometown": _l("Hometown"),

@@ -33,7 +33,7 @@ def test_search_open_add_a_lunar_birthday_contact_and_a_photo(page, live_server,
     expect(page.get_by_role("heading", name="南充市中心医院")).to_be_visible()
 
     page.get_by_role("link", name="添加联系人").click()
-    page.get_by_label("名称").fill("黎红霞")
+    page.get_by_label("姓名").fill("黎红霞")
     page.get_by_label("职务").fill("护理部主任")
     page.get_by_label("决策角色").select_option(label="决策者")
     page.get_by_label("对我方态度").select_option(label="支持我方")

@@ -237,3 +237,28 @@ def test_unit_levels_in_use_cannot_be_removed(client, login_as, db):
     assert client.post("/admin/settings/unit-levels", data={"levels-names": "三甲\n二甲\n一级"}).status_code == 302
     names = db.session.execute(select(UnitLevel.name).order_by(UnitLevel.position)).scalars().all()
     assert names == ["三甲", "二甲", "一级"]
+
+
+def test_every_list_filter_has_an_index():
+    from app.archive.queries import ENUM_FILTERS
+
+    columns = [column for column, _enum in ENUM_FILTERS.values()]
+    columns += [Client.region, Client.city, Client.owner_id, Client.name_key, Client.deleted_at]
+    indexed = {tuple(index.columns.keys())[0] for index in Client.__table__.indexes}
+    assert {column.key for column in columns} <= indexed
+
+
+def test_special_dates_and_assets_go_to_the_recycle_bin(client, login_as, db):
+    rep = make_user("sales")
+    record = ClientFactory(owner_id=rep.id, name="达州市中心医院")
+    special = SpecialDate(client_id=record.id, kind="org_event", label="建院六十周年", month=9, day=1)
+    asset = Asset(client_id=record.id, kind=AssetKind.HARDWARE, name="核心交换机")
+    db.session.add_all([special, asset])
+    db.session.commit()
+    login_as("manager")
+    assert client.post(f"/clients/{record.id}/special-dates/{special.id}/delete").status_code == 302
+    assert client.post(f"/clients/{record.id}/assets/{asset.id}/delete").status_code == 302
+    html = client.get("/admin/recycle-bin").get_data(as_text=True)
+    assert "达州市中心医院 · 建院六十周年" in html and "达州市中心医院 · 核心交换机" in html
+    client.post(f"/admin/recycle-bin/assets/{asset.id}/restore")
+    assert "核心交换机" in client.get(f"/clients/{record.id}").get_data(as_text=True)

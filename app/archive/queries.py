@@ -83,7 +83,7 @@ class ClientFilters:
         args = {"q": self.q, "owner": self.owner, "region": self.region, "city": self.city, "sort": self.sort}
         args.update({key: [v.value for v in values] for key, values in self.enums.items()})
         args.update(changes)
-        return {k: v for k, v in args.items() if v not in ("", None, [])}
+        return {k: v for k, v in args.items() if v not in ("", None, []) and (k, v) != ("sort", "name")}
 
     @property
     def active(self) -> bool:

@@ -9,7 +9,7 @@ from app.archive.overview import client_page
 from app.archive.queries import SORT_LABELS, ClientFilters, client_list, duplicates_of, filter_choices, owner_choices
 from app.archive.services import save_client, transfer_clients, unit_level_choices
 from app.core.audit import user_names
-from app.core.htmx import render
+from app.core.htmx import render, wants_fragment
 from app.core.locking import detect_conflict
 from app.core.models import AuditEvent, Role
 from app.core.navigation import safe_next
@@ -41,13 +41,23 @@ def _duplicates_block(form, client=None):
 @login_required
 def index():
     filters = ClientFilters.from_args(request.args)
+    canonical = url_for("archive.index", **filters.to_args(**_page_arg()))
+    if not wants_fragment() and "" in (value for _key, value in request.args.items(multi=True)):
+        return redirect(canonical)  # a plain filter form sends its empty selects too; keep URLs short
     page = db.paginate(client_list(current_user, filters), per_page=current_app.config["PAGE_SIZE"],
                        error_out=False)
     owners = db.session.execute(owner_choices()).scalars().all() if current_user.sees_all_clients else []
     can_transfer = current_user.role in ASSIGNERS
-    return render("archive/index.html", block="client_list", page=page, filters=filters,
-                  selected=filters.selected(), filter_choices=filter_choices(current_user, owners),
-                  sort_choices=list(SORT_LABELS.items()), can_transfer=can_transfer, owners=owners)
+    response = render("archive/index.html", block="client_list", page=page, filters=filters,
+                      selected=filters.selected(), filter_choices=filter_choices(current_user, owners),
+                      sort_choices=list(SORT_LABELS.items()), can_transfer=can_transfer, owners=owners)
+    response.headers["HX-Push-Url"] = canonical  # the address bar gets the short, bookmarkable URL
+    return response
+
+
+def _page_arg() -> dict:
+    page = request.args.get("page", 1, type=int)
+    return {"page": page} if page > 1 else {}
 
 
 @bp.route("/new", methods=["GET", "POST"])

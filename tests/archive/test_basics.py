@@ -168,3 +168,11 @@ def test_new_records_accept_the_empty_version_field_the_browser_sends(client, lo
     record = db.session.execute(select(Client)).scalar_one()
     response = client.post(f"/clients/{record.id}/contacts/new", data={"name": "高德明", "version": ""})
     assert response.status_code == 302 and record.owner_id == rep.id
+
+
+def test_a_plain_filter_form_lands_on_the_short_url(client, login_as):
+    login_as("sales")
+    response = client.get("/clients/?q=&sort=name&status=lead&city=")
+    assert response.status_code == 302 and response.location == "/clients/?status=lead"
+    fragment = client.get("/clients/?q=&status=lead", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and fragment.headers["HX-Push-Url"] == "/clients/?status=lead"

@@ -1,6 +1,7 @@
 from playwright.sync_api import expect
 
 from tests.browser.conftest import TABLET, screenshot
+from tests.archive.test_attachments import PNG
 from tests.factories import PASSWORD, ClientFactory, make_user
 
 
@@ -51,7 +52,8 @@ def test_sign_in_search_and_sign_out_on_a_tablet(page, live_server, db):
     expect(page.get_by_text("您已退出登录。")).to_be_visible()
 
 
-def test_contact_added_with_htmx_without_reload_and_failures_keep_the_input(page, live_server, db):
+def test_htmx_form_swaps_in_place_and_failures_keep_the_input(page, live_server, db, app, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
     rep = make_user("sales", username="zhangw")
     record = ClientFactory(name="绵阳市中心医院", owner_id=rep.id)
     db.session.commit()
@@ -62,30 +64,30 @@ def test_contact_added_with_htmx_without_reload_and_failures_keep_the_input(page
     page.goto(f"{live_server}/clients/{record.id}")
     page.evaluate("window.__marker = 'same page'")
 
-    form = page.locator("#contacts form[hx-post]")
-    form.get_by_label("名称").fill("黎红霞")
-    form.get_by_label("职务").fill("护理部主任")
-    form.get_by_role("button", name="添加联系人").click()
-    expect(page.get_by_text("黎红霞 · 护理部主任")).to_be_visible()
+    # a required field left empty: the error shows by the field, the caption typed stays (422 is swapped)
+    section = page.locator("#attachments")
+    section.get_by_label("说明").fill("信息科机房")
+    section.get_by_role("button", name="上传").click()
+    expect(page.locator("#attachments .error")).to_have_text("该字段是必填字段。")
+    expect(page.locator("#attachments").get_by_label("说明")).to_have_value("信息科机房")
     assert page.evaluate("window.__marker") == "same page"  # swapped in place, no reload
-    expect(page.locator("#contacts form[hx-post]").get_by_label("名称")).to_have_value("")
-
-    # a required field left empty: the error shows by the field, the phone typed stays
-    form = page.locator("#contacts form[hx-post]")
-    form.get_by_label("电话").fill("13900001111")
-    form.get_by_role("button", name="添加联系人").click()
-    expect(page.locator("#contacts .error")).to_have_text("该字段是必填字段。")
-    expect(page.locator("#contacts form[hx-post]").get_by_label("电话")).to_have_value("13900001111")
 
     # the network drops: an error says so and the typed text stays
     page.context.set_offline(True)
-    form = page.locator("#contacts form[hx-post]")
-    form.get_by_label("名称").fill("赵德明")
-    form.get_by_role("button", name="添加联系人").click()
+    section = page.locator("#attachments")
+    section.locator("input[type=file]").set_input_files(
+        files=[{"name": "机房.png", "mimeType": "image/png", "buffer": PNG}])
+    section.get_by_label("说明").fill("三楼机房")
+    section.get_by_role("button", name="上传").click()
     expect(page.locator("#request-error")).to_have_text("无法连接服务器。您输入的内容仍然保留，请稍后重试。")
-    expect(form.get_by_label("名称")).to_have_value("赵德明")
+    expect(section.get_by_label("说明")).to_have_value("三楼机房")
     screenshot(page, "client-offline-768x1024")
+
     page.context.set_offline(False)
+    section.get_by_role("button", name="上传").click()
+    expect(page.locator("#attachments img")).to_have_count(1)
+    expect(page.locator("#request-error")).to_be_hidden()
+    assert page.evaluate("window.__marker") == "same page"
 
 
 def test_everything_works_without_javascript(browser, live_server, db):
@@ -102,13 +104,15 @@ def test_everything_works_without_javascript(browser, live_server, db):
     page.goto(f"{live_server}/clients/")
     page.get_by_role("searchbox").fill("泸州")
     page.get_by_role("button", name="搜索").click()
-    expect(page).to_have_url(f"{live_server}/clients/?q=%E6%B3%B8%E5%B7%9E")
+    expect(page).to_have_url(f"{live_server}/clients/?q=%E6%B3%B8%E5%B7%9E")  # empty filters dropped
     page.get_by_role("link", name="泸州市人民医院").click()
 
-    form = page.locator("#contacts form")
-    form.get_by_label("名称").fill("钱文博")
-    form.get_by_role("button", name="添加联系人").click()
-    expect(page).to_have_url(f"{live_server}/clients/{record.id}")
-    expect(page.get_by_text("联系人已添加。")).to_be_visible()
-    expect(page.get_by_text("钱文博")).to_be_visible()
+    page.get_by_role("link", name="添加联系人").click()
+    page.get_by_label("姓名").fill("钱文博")
+    page.get_by_label("生日（月）").fill("8")
+    page.get_by_label("生日（日）").fill("15")
+    page.get_by_role("button", name="保存").click()
+    expect(page).to_have_url(f"{live_server}/clients/{record.id}#contacts")
+    expect(page.get_by_text("联系人 钱文博 已添加。")).to_be_visible()
+    expect(page.locator("#contacts")).to_contain_text("钱文博")
     context.close()

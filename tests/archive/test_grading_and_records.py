@@ -13,7 +13,7 @@ from tests.factories import ClientFactory, ContactFactory, make_user
 
 
 def scores(**given):
-    values = {key: 3 for key in CRITERIA}
+    values = dict.fromkeys(CRITERIA, 3)
     values.update(given)
     return {f"scores-{key}": value for key, value in values.items()}
 

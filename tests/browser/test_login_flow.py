@@ -1,7 +1,7 @@
 from playwright.sync_api import expect
 
-from tests.browser.conftest import TABLET, screenshot
 from tests.archive.test_attachments import PNG
+from tests.browser.conftest import TABLET, screenshot
 from tests.factories import PASSWORD, ClientFactory, make_user
 
 

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from app.admin.services import create_user  # noqa: E402
-from app.archive import spreadsheet  # noqa: E402
+from app.archive import importing, spreadsheet  # noqa: E402
 from app.archive.models import Client, UnitLevel  # noqa: E402
 from app.archive.queries import client_list  # noqa: E402
 from app.core.audit import acting_as  # noqa: E402
@@ -56,10 +56,10 @@ def _steps(data: bytes, mapping: dict, manager, rows: int, results: dict) -> Non
     with timed("read .xlsx", results):
         headers, table = spreadsheet.read_table("bench.xlsx", data)
     with timed("check rows (dry run)", results):
-        checks = spreadsheet.check_rows(table, mapping, manager)
+        checks = importing.check_rows(table, mapping, manager)
     assert not any(check.errors for check in checks), checks[0].errors
     with timed("import rows + commit", results):
-        spreadsheet.import_rows(checks, manager, skip_duplicates=True)
+        importing.import_rows(checks, manager, skip_duplicates=True)
         db.session.commit()
     assert db.session.scalar(select(func.count(Client.id))) == rows
     with timed("export .xlsx (query + write)", results):
@@ -68,7 +68,7 @@ def _steps(data: bytes, mapping: dict, manager, rows: int, results: dict) -> Non
         spreadsheet.export_csv(db.session.execute(client_list(manager)).scalars())
     with timed("re-read the export and check it", results):
         headers, table = spreadsheet.read_table("export.xlsx", xlsx)
-        spreadsheet.check_rows(table, spreadsheet.suggest_mapping(headers, {}), manager)
+        importing.check_rows(table, importing.suggest_mapping(headers, {}), manager)
 
 
 def main(rows: int = 1000) -> None:

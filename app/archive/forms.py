@@ -1,7 +1,8 @@
 """The archive's forms. Choices of enums carry lazy labels; empty choice means 'not set'."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -249,3 +250,32 @@ class UnitLevelsForm(FlaskForm):
 class AttachmentForm(FlaskForm):
     file = FileField(_l("Photo or scan"), validators=[FileRequired()])
     caption = StringField(_l("Caption"), validators=[Length(max=200)], filters=[strip])
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField(_l("Excel (.xlsx) or CSV file"),
+                     validators=[FileRequired(), FileAllowed(["xlsx", "csv"], _l("Choose an .xlsx or .csv file."))])
+
+
+class ImportMappingForm(FlaskForm):
+    """One select per column of the file (fields col_0, col_1 …, added by mapping_form)."""
+
+    skip_duplicates = BooleanField(_l("Skip rows that duplicate an existing client or an earlier row"),
+                                   default=True)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        columns = [f for f in self if f.name.startswith("col_")]
+        chosen = [f.data for f in columns if f.data]
+        for f in columns:
+            if f.data and chosen.count(f.data) > 1:
+                f.errors.append(_("Each field can take only one column."))
+                valid = False
+        if "name" not in chosen:
+            columns[0].errors.append(_("Choose the column that holds the client name."))
+            valid = False
+        return valid
+
+    @property
+    def mapping(self) -> dict[int, str]:
+        return {int(f.name[4:]): f.data for f in self if f.name.startswith("col_") and f.data}

@@ -8,11 +8,10 @@ from flask import abort, current_app, flash, redirect, request, send_file, url_f
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, SelectField
+from wtforms import SelectField
 
-from app.archive import bp, spreadsheet
+from app.archive import bp, importing, spreadsheet
+from app.archive.forms import ImportMappingForm, ImportUploadForm
 from app.archive.queries import ClientFilters, client_list
 from app.core.clock import local_today
 from app.core.htmx import render
@@ -26,39 +25,10 @@ FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.
 TEMPLATE = "archive/import.html"
 
 
-class ImportUploadForm(FlaskForm):
-    file = FileField(_l("Excel (.xlsx) or CSV file"),
-                     validators=[FileRequired(), FileAllowed(["xlsx", "csv"], _l("Choose an .xlsx or .csv file."))])
-
-
-class ImportMappingForm(FlaskForm):
-    """One select per column of the file (fields col_0, col_1 …, added by mapping_form)."""
-
-    skip_duplicates = BooleanField(_l("Skip rows that duplicate an existing client or an earlier row"),
-                                   default=True)
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        columns = [f for f in self if f.name.startswith("col_")]
-        chosen = [f.data for f in columns if f.data]
-        for f in columns:
-            if f.data and chosen.count(f.data) > 1:
-                f.errors.append(_("Each field can take only one column."))
-                valid = False
-        if "name" not in chosen:
-            columns[0].errors.append(_("Choose the column that holds the client name."))
-            valid = False
-        return valid
-
-    @property
-    def mapping(self) -> dict[int, str]:
-        return {int(f.name[4:]): f.data for f in self if f.name.startswith("col_") and f.data}
-
-
 def mapping_form(headers: list[str], rows: list[list[str]], **kwargs) -> ImportMappingForm:
     fields = [f for f in spreadsheet.IMPORT_FIELDS if f != "owner" or current_user.sees_all_clients]
     choices = [("", _l("— ignore this column —"))] + [(f, spreadsheet.LABELS[f]) for f in fields]
-    suggested = spreadsheet.suggest_mapping(headers, spreadsheet.remembered_mapping())
+    suggested = importing.suggest_mapping(headers, importing.remembered_mapping())
 
     class Form(ImportMappingForm):
         pass
@@ -86,7 +56,7 @@ class Upload(NamedTuple):
 
 def _load(token: str) -> Upload:
     """The current user's upload; 404 for someone else's, an unknown or a discarded one."""
-    upload = spreadsheet.load_upload(_upload_dir(), token, current_user.id) or abort(404)
+    upload = importing.load_upload(_upload_dir(), token, current_user.id) or abort(404)
     return Upload(token, upload[0], *spreadsheet.read_table(*upload))
 
 
@@ -117,7 +87,7 @@ def import_upload():
         except spreadsheet.SpreadsheetError as error:
             form.file.errors.append(str(error))
         else:
-            token = spreadsheet.store_upload(_upload_dir(), current_user.id, filename, data)
+            token = importing.store_upload(_upload_dir(), current_user.id, filename, data)
             return _page("mapping", Upload(token, filename, headers, rows),
                          mapping_form(headers, rows, formdata=None))
     return render(TEMPLATE, step="upload", form=form, status=422 if form.errors else 200)
@@ -130,9 +100,9 @@ def import_preview(token: str):
     form = mapping_form(upload.headers, upload.rows)
     if not form.validate_on_submit():
         return _page("mapping", upload, form, status=422)
-    spreadsheet.remember_mapping(upload.headers, form.mapping)
+    importing.remember_mapping(upload.headers, form.mapping)
     db.session.commit()
-    return _page("preview", upload, form, checks=spreadsheet.check_rows(upload.rows, form.mapping, current_user))
+    return _page("preview", upload, form, checks=importing.check_rows(upload.rows, form.mapping, current_user))
 
 
 @bp.post("/import/<token>/commit")
@@ -143,11 +113,11 @@ def import_commit(token: str):
     form = mapping_form(upload.headers, upload.rows)
     if not form.validate_on_submit():
         return _page("mapping", upload, form, status=422)
-    checks = spreadsheet.check_rows(upload.rows, form.mapping, current_user)
+    checks = importing.check_rows(upload.rows, form.mapping, current_user)
     if any(check.errors for check in checks):
         return _page("preview", upload, form, status=422, checks=checks)
-    count = spreadsheet.import_rows(checks, current_user, form.skip_duplicates.data)
+    count = importing.import_rows(checks, current_user, form.skip_duplicates.data)
     db.session.commit()
-    spreadsheet.discard_upload(_upload_dir(), token)
+    importing.discard_upload(_upload_dir(), token)
     flash(_("%(count)s clients imported.", count=count), "success")
     return redirect(url_for("archive.index"))

@@ -78,10 +78,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import admin, archive, auth, dashboard
+    from app import admin, archive, auth, dashboard, visits
 
-    for module in (auth, admin, dashboard, archive):
+    for module in (auth, admin, dashboard, archive, visits):
         app.register_blueprint(module.bp)
+    app.register_blueprint(visits.routes_care.calendar_bp)
     app.add_url_rule("/healthz", "healthz", healthz)
 
 
@@ -117,6 +118,11 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("datetime")
     def _datetime(value):
         return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+
+    @app.template_filter("local")
+    def _local(value):
+        """A naive local time the team typed or saw (visits), shown as it is."""
+        return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
     @app.template_filter("number")
     def _number(value):

@@ -1,7 +1,9 @@
 """What the client page shows: one screen a rep reads before walking in. A fixed number of queries."""
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -16,6 +18,15 @@ from app.extensions import db
 
 UPCOMING_DAYS = 60
 EXPIRY_DAYS = 90
+
+# Domains above the archive (visits, complaints, deals) add sections to the client page without the archive
+# importing them: each registers a function (client, user, **overrides) -> rendered HTML.
+PANELS: list[Callable[..., Markup]] = []
+
+
+def client_panel(function: Callable[..., Markup]) -> Callable[..., Markup]:
+    PANELS.append(function)
+    return function
 
 
 @dataclass
@@ -51,7 +62,8 @@ def catalogue_gaps(client: Client) -> list[Product]:
     return db.session.execute(stmt).scalars().all()
 
 
-def client_page(client: Client, user, today: date | None = None) -> dict:
+def client_page(client: Client, user, today: date | None = None, **panel_overrides) -> dict:
+    """Everything the client page shows; ``panel_overrides`` reach the panels (e.g. a form with errors)."""
     today = today or local_today()
     contacts = db.session.execute(
         select(Contact).where(Contact.client_id == client.id, Contact.deleted_at.is_(None))
@@ -73,5 +85,6 @@ def client_page(client: Client, user, today: date | None = None) -> dict:
         "gaps": catalogue_gaps(client), "assessments": assessments, "today": today,
         "attachments": db.session.execute(attachment_list(client, user)).unique().scalars().all(),
         "attachment_form": AttachmentForm(), "contact_form": ContactForm(formdata=None),
-        "can_edit": user.role != Role.SERVICE, "can_edit_assets": True,
+        "can_edit": user.role != Role.SERVICE,
+        "panels": [panel(client, user, **panel_overrides) for panel in PANELS],
     }

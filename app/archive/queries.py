@@ -1,4 +1,5 @@
 """Reads of the archive, always through the scoping helper."""
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
 from flask_babel import lazy_gettext as _l
@@ -49,6 +50,18 @@ SORTS = {
 
 
 @dataclass
+class ExtraFilter:
+    """A filter a domain above the archive adds to the client list (visits: the 5-3-2 band)."""
+
+    label: object
+    choices: Callable[[], list[tuple[str, object]]]
+    apply: Callable[[Select, str], Select]
+
+
+EXTRA_FILTERS: dict[str, ExtraFilter] = {}
+
+
+@dataclass
 class ClientFilters:
     """What the client list is narrowed and ordered by; lives in the URL so a view can be bookmarked."""
 
@@ -58,6 +71,7 @@ class ClientFilters:
     city: str = ""
     sort: str = "name"
     enums: dict[str, list] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_args(cls, args: MultiDict) -> "ClientFilters":
@@ -68,20 +82,24 @@ class ClientFilters:
                 enums[key] = chosen
         owner = args.get("owner", "")
         sort = args.get("sort", "name")
+        extra = {key: args[key] for key, spec in EXTRA_FILTERS.items()
+                 if args.get(key) in dict(spec.choices())}
         return cls(q=args.get("q", "").strip(), owner=int(owner) if owner.isdigit() else None,
                    region=args.get("region", "").strip(), city=args.get("city", "").strip(),
-                   sort=sort if sort in SORTS else "name", enums=enums)
+                   sort=sort if sort in SORTS else "name", enums=enums, extra=extra)
 
     def selected(self) -> dict[str, list[str]]:
         chosen = {key: [v.value for v in values] for key, values in self.enums.items()}
         chosen.update({k: [str(v)] for k, v in (("owner", self.owner), ("region", self.region),
                                                 ("city", self.city)) if v})
+        chosen.update({k: [v] for k, v in self.extra.items()})
         return chosen
 
     def to_args(self, **changes) -> dict:
         """URL parameters for this view, with ``changes`` applied (for sort links and pagination)."""
         args = {"q": self.q, "owner": self.owner, "region": self.region, "city": self.city, "sort": self.sort}
         args.update({key: [v.value for v in values] for key, values in self.enums.items()})
+        args.update(self.extra)
         args.update(changes)
         return {k: v for k, v in args.items() if v not in ("", None, []) and (k, v) != ("sort", "name")}
 
@@ -108,6 +126,8 @@ def client_list(user, filters: ClientFilters | None = None) -> Select:
         stmt = stmt.where(Client.city == filters.city)
     for key, values in filters.enums.items():
         stmt = stmt.where(ENUM_FILTERS[key][0].in_(values))
+    for key, value in filters.extra.items():
+        stmt = EXTRA_FILTERS[key].apply(stmt, value)
     return stmt.order_by(*SORTS[filters.sort], Client.id)
 
 
@@ -128,6 +148,7 @@ def filter_choices(user, owners) -> list[tuple[str, str, list[tuple[str, str]]]]
                for key, (column, enum_cls) in ENUM_FILTERS.items()]
     choices += [("region", Client.field_labels["region"], [(r, r) for r in regions]),
                 ("city", Client.field_labels["city"], [(c, c) for c in cities])]
+    choices += [(key, spec.label, spec.choices()) for key, spec in EXTRA_FILTERS.items()]
     if owners:
         choices.append(("owner", Client.field_labels["owner_id"], [(str(u.id), u.display_name) for u in owners]))
     return choices

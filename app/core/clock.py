@@ -10,4 +10,11 @@ def utcnow() -> datetime:
 
 
 def local_today() -> date:
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    """Today in the team's time zone; KEYUAN_TODAY (a date) pins it for tests and training installs."""
+    return current_app.config.get("KEYUAN_TODAY") or datetime.now(
+        ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def local_now() -> datetime:
+    """Now as naive local time, for comparing with planned times the team typed in."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).replace(tzinfo=None)

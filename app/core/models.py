@@ -86,7 +86,7 @@ class SoftDeleteMixin:
 
 class User(UserMixin, RecordMixin, db.Model):
     __tablename__ = "users"
-    __audit_mask__ = frozenset({"password_hash"})
+    __audit_mask__ = frozenset({"password_hash", "calendar_token"})
 
     username: Mapped[str] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(80))
@@ -94,10 +94,12 @@ class User(UserMixin, RecordMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
     password_hash: Mapped[str] = mapped_column(String(256))
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     field_labels = {
         "username": _l("Username"), "display_name": _l("Display name"), "role": _l("Role"),
         "active": _l("Active"), "locale": _l("Language"), "password_hash": _l("Password"),
+        "calendar_token": _l("Calendar link"),
     }
 
     @declared_attr

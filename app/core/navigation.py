@@ -17,6 +17,7 @@ ENTRIES = (
     ("admin.users", _l("Users"), (Role.ADMIN,)),
     ("admin.catalogue", _l("Catalogue"), (Role.ADMIN,)),
     ("admin.settings", _l("Settings"), (Role.ADMIN,)),
+    ("visits.rules", _l("Return-visit regime"), (Role.ADMIN,)),
 )
 
 

@@ -1,0 +1,152 @@
+"""Forms of the visits domain. The quick log is short on purpose: the tablet moment during a visit."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    FieldList,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.archive.forms import enum_field, strip
+from app.archive.models import Client
+from app.core.locking import VersionedFormMixin
+from app.visits.enums import Channel, ExtraService, GradeDimension, Method, Purpose, Satisfaction
+
+QUICK_METHODS = (Method.ONSITE, Method.PHONE, Method.WECHAT, Method.MEETING, Method.EMAIL)
+
+
+class CheckboxesField(SelectMultipleField):
+    """Big tickable boxes instead of a multi-select nobody can use on a tablet."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def enum_radio(label, enum_cls, members=None, required=True, **kwargs):
+    return RadioField(label, choices=[(m.value, m._label) for m in (members or enum_cls)],
+                      coerce=lambda v: enum_cls(v) if v else None,
+                      validators=[DataRequired()] if required else [Optional()], **kwargs)
+
+
+class NextStepMixin:
+    next_action = StringField(_l("Next step"), validators=[Length(max=200)], filters=[strip])
+    next_date = DateField(_l("Next step on"), validators=[Optional()])
+
+    def validate_next_date(self, field):
+        if field.data and not self.next_action.data:
+            raise ValidationError(_l("Say what the next step is."))
+
+
+class QuickLogForm(NextStepMixin, FlaskForm):
+    method = enum_radio(_l("Method"), Method, QUICK_METHODS, default=Method.ONSITE)
+    contact_ids = CheckboxesField(_l("Contacts"), coerce=int, validators=[Optional()])
+    summary = TextAreaField(_l("Summary"), validators=[DataRequired(), Length(max=4000)], filters=[strip])
+    satisfaction = enum_radio(_l("Satisfaction"), Satisfaction, required=False)
+    client_key = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-zA-Z-]{8,40}$")])
+
+
+class VisitForm(VersionedFormMixin, NextStepMixin, FlaskForm):
+    """The full record of a visit: what a rep completes after the quick log, or fills for a planned visit."""
+
+    method = enum_field(_l("Method"), Method, required=True)
+    purpose = enum_field(_l("Purpose"), Purpose, required=True, default=Purpose.ROUTINE)
+    planned_at = DateTimeLocalField(_l("Planned for"), validators=[Optional()])
+    done_at = DateTimeLocalField(_l("Done at"), validators=[Optional()])
+    duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[Optional(), NumberRange(min=1, max=1440)])
+    contact_ids = CheckboxesField(_l("Contacts"), coerce=int, validators=[Optional()])
+    agenda = TextAreaField(_l("Agenda"), filters=[strip])
+    talking_points = TextAreaField(_l("Talking points"), filters=[strip])
+    participants = StringField(_l("Participants"), validators=[Length(max=200)], filters=[strip])
+    fallback_plan = TextAreaField(_l("Fallback plan if the talk fails"), filters=[strip])
+    summary = TextAreaField(_l("Summary"), filters=[strip])
+    feedback = TextAreaField(_l("Client feedback"), filters=[strip])
+    satisfaction = enum_field(_l("Satisfaction"), Satisfaction)
+    follow_up = TextAreaField(_l("Issues to follow up"), filters=[strip])
+    extra_services = CheckboxesField(_l("Extra services"), choices=ExtraService.choices(),
+                                     validators=[Optional()])
+    extra_services_other = StringField(_l("Other services"), validators=[Length(max=200)], filters=[strip])
+    opportunities = TextAreaField(_l("Opportunities found"), filters=[strip])
+    gift = StringField(_l("Gift given"), validators=[Length(max=200)], filters=[strip])
+    gift_cost = DecimalField(_l("Gift cost (yuan)"), places=2, validators=[Optional(), NumberRange(min=0)])
+
+    data_fields = ("method", "purpose", "planned_at", "done_at", "duration_minutes", "agenda", "talking_points",
+                   "participants", "fallback_plan", "summary", "feedback", "satisfaction", "follow_up",
+                   "extra_services", "extra_services_other", "opportunities", "gift", "gift_cost", "next_action",
+                   "next_date")
+
+
+ROUTE_STOPS = 6
+
+
+class PlanForm(FlaskForm):
+    """Plan one visit, or a route of up to six clients for one day, stops in the order given."""
+
+    stops = FieldList(SelectField(coerce=lambda v: int(v) if v else None, validators=[Optional()]),
+                      min_entries=ROUTE_STOPS, max_entries=ROUTE_STOPS)
+    day = DateField(_l("Day"), validators=[DataRequired()])
+    start = StringField(_l("First visit at"), default="09:00",
+                        validators=[DataRequired(), Regexp(r"^([01]\d|2[0-3]):[0-5]\d$",
+                                                           message=_l("Use HH:MM, e.g. 09:30."))])
+    minutes_between = IntegerField(_l("Minutes per stop"), default=90, validators=[DataRequired(),
+                                                                                  NumberRange(min=15, max=480)])
+    method = enum_field(_l("Method"), Method, required=True, default=Method.ONSITE)
+    purpose = enum_field(_l("Purpose"), Purpose, required=True, default=Purpose.ROUTINE)
+    agenda = TextAreaField(_l("Agenda"), filters=[strip])
+    talking_points = TextAreaField(_l("Talking points"), filters=[strip])
+    participants = StringField(_l("Participants"), validators=[Length(max=200)], filters=[strip])
+    fallback_plan = TextAreaField(_l("Fallback plan if the talk fails"), filters=[strip])
+
+    def validate_stops(self, field):
+        chosen = [stop for stop in field.data if stop]
+        if not chosen:
+            raise ValidationError(_l("Choose at least one client."))
+        if len(set(chosen)) != len(chosen):
+            raise ValidationError(_l("A client appears twice on the route."))
+
+    def validate_fallback_plan(self, field):
+        # Seed 004: a negotiation visit goes in with a fallback (约谈失败补救措施).
+        if self.purpose.data == Purpose.NEGOTIATION and not field.data:
+            raise ValidationError(_l("A negotiation visit needs a fallback plan."))
+
+
+class CompleteForm(VisitForm):
+    mark_done = BooleanField(_l("The visit took place"), default=True)
+
+
+class RescheduleForm(FlaskForm):
+    planned_at = DateTimeLocalField(_l("New time"), validators=[DataRequired()])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+
+
+class CancelForm(FlaskForm):
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+
+
+class CadenceRuleForm(VersionedFormMixin, FlaskForm):
+    dimension = enum_field(_l("Classification"), GradeDimension, required=True)
+    value = StringField(_l("Value"), validators=[DataRequired(), Length(max=20)], filters=[strip])
+    channel = enum_field(_l("Channel"), Channel, required=True)
+    interval_days = IntegerField(_l("Every (days)"), validators=[DataRequired(), NumberRange(min=1, max=730)])
+    purpose = enum_field(_l("Purpose"), Purpose)
+
+    data_fields = ("dimension", "value", "channel", "interval_days", "purpose")
+
+    def validate_value(self, field):
+        """The value must be one of the chosen classification's values (A–D, 重点突破…)."""
+        if self.dimension.data is None:
+            return
+        enum_cls = Client.__table__.c[self.dimension.data.value].type.enum_class
+        if field.data not in enum_cls._value2member_map_:
+            choices = "、".join(f"{m.value} ({m.label})" for m in enum_cls)
+            raise ValidationError(_l("Use one of: %(choices)s", choices=choices))

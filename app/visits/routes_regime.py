@@ -1,0 +1,78 @@
+"""The return-visit regime: overdue lists, the 5-3-2 split, and the admin's cadence rules."""
+from collections import defaultdict
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.core.clock import local_today
+from app.core.htmx import render
+from app.core.locking import detect_conflict
+from app.core.models import Role
+from app.core.scoping import role_required
+from app.extensions import db
+from app.visits import bp, regime
+from app.visits.enums import Channel
+from app.visits.forms import CadenceRuleForm
+from app.visits.models import CadenceRule
+from app.visits.rules import BAND_LABELS, BANDS, BENCHMARK
+from app.visits.services import save_rule
+
+
+@bp.get("/overdue")
+@login_required
+def overdue():
+    channel = request.args.get("channel")
+    channel = Channel(channel) if channel in Channel._value2member_map_ else None
+    late = regime.overdue(current_user, local_today(), channel=channel)
+    by_owner, by_grade = defaultdict(list), defaultdict(list)
+    for item in late:
+        by_owner[item.client.owner.display_name if item.client.owner else "—"].append(item)
+        by_grade[item.client.value_grade.value if item.client.value_grade else "—"].append(item)
+    group = request.args.get("group", "owner")
+    groups = sorted((by_grade if group == "grade" else by_owner).items())
+    return render("visits/overdue.html", groups=groups, group=group, channel=channel, total=len(late))
+
+
+@bp.get("/recency")
+@login_required
+def recency_split():
+    _bands, counts, split = regime.recency(current_user, local_today())
+    return render("visits/recency.html", bands=BANDS, labels=BAND_LABELS, counts=counts, split=split,
+                  benchmark=BENCHMARK, days=regime.band_days(), total=sum(counts.values()))
+
+
+@bp.get("/rules")
+@role_required(Role.ADMIN)
+def rules():
+    rows = db.session.execute(select(CadenceRule).order_by(CadenceRule.dimension, CadenceRule.value,
+                                                            CadenceRule.channel)).scalars().all()
+    return render("visits/rules.html", rules=rows)
+
+
+@bp.route("/rules/new", methods=["GET", "POST"], defaults={"rule_id": None})
+@bp.route("/rules/<int:rule_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def rule_edit(rule_id: int | None):
+    rule = db.get_or_404(CadenceRule, rule_id) if rule_id else CadenceRule()
+    form = CadenceRuleForm(obj=rule if rule_id else None)
+    conflict = None
+    if form.validate_on_submit():
+        conflict = rule_id and detect_conflict(rule, form, form.data_fields)
+        if not conflict:
+            save_rule(rule, form)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("visits.rules"))
+    status = 409 if conflict else 422 if form.errors else 200
+    return render("visits/rule.html", form=form, rule=rule, conflict=conflict, status=status)
+
+
+@bp.post("/rules/<int:rule_id>/delete")
+@role_required(Role.ADMIN)
+def rule_delete(rule_id: int):
+    db.session.delete(db.get_or_404(CadenceRule, rule_id))
+    db.session.commit()
+    flash(_("Rule deleted."), "success")
+    return redirect(url_for("visits.rules"))

@@ -1,0 +1,165 @@
+"""Visits' rules as plain functions: return-visit cadence, the 5-3-2 split, festivals; no request, no database."""
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from fractions import Fraction
+from math import floor
+
+from flask_babel import lazy_gettext as _l
+from lunar_python import Lunar
+
+# --- Return-visit cadence ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A cadence rule: clients whose `dimension` (a Client column such as "value_grade") equals `value` (such
+    as "A") are due a touch on `channel` ("phone" or "onsite") every `interval_days` days."""
+
+    dimension: str
+    value: str
+    channel: str
+    interval_days: int
+
+
+# Seed 003 (分级维护策略): key clients a senior visit + a service review every month, potential clients a needs
+# survey + two routine touches a quarter, long-term clients a planning meeting every half year; phone and
+# on-site are separate clocks (seed 004, 三). A client counts as key when 重点突破 or A, and so on down.
+DEFAULT_RULES: tuple[Rule, ...] = (
+    Rule("strategy_layer", "breakthrough", "onsite", 30),
+    Rule("strategy_layer", "breakthrough", "phone", 14),
+    Rule("value_grade", "A", "onsite", 30),
+    Rule("value_grade", "A", "phone", 14),
+    Rule("strategy_layer", "potential", "onsite", 90),
+    Rule("strategy_layer", "potential", "phone", 45),
+    Rule("value_grade", "B", "onsite", 90),
+    Rule("value_grade", "B", "phone", 45),
+    Rule("strategy_layer", "long_term", "onsite", 180),
+    Rule("value_grade", "C", "onsite", 180),
+    Rule("value_grade", "D", "phone", 180),
+)
+
+
+def interval_for(classification: Mapping[str, str | None], rules: Iterable[Rule], channel: str) -> int | None:
+    """Days between touches on `channel` for a client classified as `classification` (dimension → the client's
+    value, or None): when several rules match a client, the shortest interval wins; None when none matches
+    (seed 003: graded maintenance; a client both A and 重点突破 is held to the tighter of the two)."""
+    matching = [
+        rule.interval_days
+        for rule in rules
+        if rule.channel == channel
+        and classification.get(rule.dimension) is not None
+        and classification.get(rule.dimension) == rule.value
+    ]
+    return min(matching, default=None)
+
+
+def next_due(last_touch: date | None, interval_days: int, since: date) -> date:
+    """When the next touch on a channel is due: `interval_days` after the last done interaction of that
+    channel, or after `since` (when the client entered the archive) for a client never touched on it."""
+    return (last_touch or since) + timedelta(days=interval_days)
+
+
+def overdue_days(due: date, today: date) -> int:
+    """Days past the due date: positive when overdue by that many days, 0 on the day, negative before it."""
+    return (today - due).days
+
+
+# --- The 5-3-2 rule -----------------------------------------------------------------------------------------
+
+BANDS = ("deep", "ordinary", "forgotten")
+
+BAND_LABELS = {
+    "deep": _l("Deeply developed"),
+    "ordinary": _l("Ordinary"),
+    "forgotten": _l("Forgotten"),
+}
+
+# Seed 004 (532定律): 20% deeply developed, 30% ordinary, 50% left forgotten in a corner.
+BENCHMARK = {"deep": 20, "ordinary": 30, "forgotten": 50}
+
+
+def recency_band(last_touch: date | None, today: date, deep_days: int = 30, ordinary_days: int = 90) -> str:
+    """A client's 5-3-2 band by the recency of the last done touch (seed 004, 532定律; DESIGN.md thresholds
+    30 / 90 days): "deep" within `deep_days`, "ordinary" within `ordinary_days`, else — or never — "forgotten"."""
+    if last_touch is None:
+        return "forgotten"
+    days = (today - last_touch).days
+    if days <= deep_days:
+        return "deep"
+    if days <= ordinary_days:
+        return "ordinary"
+    return "forgotten"
+
+
+def band_split(counts: Mapping[str, int]) -> dict[str, float]:
+    """The team's real 5-3-2 split: each band's share of all clients in percent, one decimal, rounded half up;
+    all 0.0 when there are no clients (seed 004, to set beside BENCHMARK)."""
+    total = sum(counts.get(band, 0) for band in BANDS)
+    if total == 0:
+        return dict.fromkeys(BANDS, 0.0)
+    # Fractions keep the share exact, so 12.25 rounds to 12.3 rather than whatever the float happens to be.
+    return {band: floor(Fraction(counts.get(band, 0) * 1000, total) + Fraction(1, 2)) / 10 for band in BANDS}
+
+
+# --- Festivals ----------------------------------------------------------------------------------------------
+
+FESTIVAL_LABELS = {
+    "new_year": _l("New Year's Day"),
+    "new_years_eve": _l("Chinese New Year's Eve"),
+    "spring_festival": _l("Spring Festival"),
+    "lantern": _l("Lantern Festival"),
+    "qingming": _l("Qingming Festival"),
+    "labour_day": _l("Labour Day"),
+    "nurses_day": _l("Nurses' Day"),
+    "dragon_boat": _l("Dragon Boat Festival"),
+    "doctors_day": _l("Chinese Doctors' Day"),
+    "mid_autumn": _l("Mid-Autumn Festival"),
+    "national_day": _l("National Day"),
+    "double_ninth": _l("Double Ninth Festival"),
+}
+
+_SOLAR_FESTIVALS = {
+    "new_year": (1, 1),
+    "labour_day": (5, 1),
+    "nurses_day": (5, 12),
+    "doctors_day": (8, 19),
+    "national_day": (10, 1),
+}
+
+_LUNAR_FESTIVALS = {
+    "spring_festival": (1, 1),
+    "lantern": (1, 15),
+    "dragon_boat": (5, 5),
+    "mid_autumn": (8, 15),
+    "double_ninth": (9, 9),
+}
+
+
+def _lunar_to_solar(lunar_year: int, month: int, day: int) -> date:
+    solar = Lunar.fromYmd(lunar_year, month, day).getSolar()
+    return date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
+def _festivals_in_year(year: int) -> dict[str, date]:
+    """Every festival in solar year `year`. Lunar year N's festivals from 春节 to 重阳 all fall in solar year N,
+    and so does the 除夕 just before that 春节 (the last day of lunar year N−1, 腊月廿九 when 腊月 is short)."""
+    days = {key: date(year, month, day) for key, (month, day) in _SOLAR_FESTIVALS.items()}
+    days.update({key: _lunar_to_solar(year, month, day) for key, (month, day) in _LUNAR_FESTIVALS.items()})
+    days["new_years_eve"] = days["spring_festival"] - timedelta(days=1)
+    # 清明 is a solar term, not a lunar date; lunar year `year`'s solar-term table holds that April's.
+    qingming = Lunar.fromYmd(year, 1, 1).getJieQiTable()["清明"]
+    days["qingming"] = date(qingming.getYear(), qingming.getMonth(), qingming.getDay())
+    return days
+
+
+def festivals(start: date, end: date) -> list[tuple[date, str]]:
+    """Every festival from `start` to `end` inclusive as (date, key), sorted by date then key; [] when `end` is
+    before `start` (DESIGN.md care moments: 春节, 中秋, 国庆…; 护士节 and 医师节 because our clients are hospitals)."""
+    found = [
+        (day, key)
+        for year in range(start.year, end.year + 1)
+        for key, day in _festivals_in_year(year).items()
+        if start <= day <= end
+    ]
+    return sorted(found)

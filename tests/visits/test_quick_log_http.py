@@ -1,0 +1,157 @@
+"""The quick log over HTTP: the htmx fragment, errors by the fields, the booked next step, a re-sent draft
+saved once, scoping, and the same form without JavaScript."""
+import re
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from app.visits.enums import InteractionStatus, Method, Satisfaction
+from app.visits.models import Interaction
+from tests.factories import ClientFactory, ContactFactory, make_user
+
+HTMX = {"HX-Request": "true"}
+KEY = "0f8e6c1a-5b2d-4c3e-9a7f-1234567890ab"
+
+
+def url(record) -> str:
+    return f"/visits/clients/{record.id}/quick-log"
+
+
+def _checked(html: str, value: str) -> bool:
+    """True when the radio with ``value`` is rendered ticked, whatever the order of its attributes."""
+    return any("checked" in tag for tag in re.findall(r"<input[^>]*>", html)
+               if f'value="{value}"' in tag and 'type="radio"' in tag)
+
+
+def interactions(db) -> list[Interaction]:
+    db.session.expire_all()
+    return db.session.execute(select(Interaction).order_by(Interaction.id)).unique().scalars().all()
+
+
+@pytest.fixture
+def rep(login_as):
+    return login_as("sales", username="lixy", display_name="李晓燕")
+
+
+@pytest.fixture
+def hospital(db, rep):
+    record = ClientFactory(name="南充市中心医院", owner_id=rep.id)
+    db.session.commit()
+    return record
+
+
+def test_a_phone_call_logged_with_htmx_answers_the_panel_with_the_new_entry(client, db, rep, hospital):
+    contact = ContactFactory(client_id=hospital.id, name="何志明")
+    db.session.commit()
+    response = client.post(url(hospital), headers=HTMX, data={
+        "method": "phone", "contact_ids": [str(contact.id)], "summary": "电话确认下周验收", "satisfaction": "4",
+        "client_key": KEY})
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and 'id="visits"' not in html  # the block, swapped into the section
+    assert "电话确认下周验收" in html and "何志明" in html
+    assert "HX-Request" in response.headers["Vary"]
+    # the form comes back empty, ready for the next entry
+    assert "电话确认下周验收</textarea>" not in html and KEY not in html
+    [visit] = interactions(db)
+    assert (visit.method, visit.status, visit.satisfaction) == (Method.PHONE, InteractionStatus.DONE,
+                                                                Satisfaction.SATISFIED)
+    assert visit.user_id == rep.id and visit.client_key == KEY and visit.done_at is not None
+    assert [c.name for c in visit.contacts] == ["何志明"]
+
+
+def test_a_missing_summary_is_a_422_with_the_error_by_the_field_and_the_typed_values_kept(client, db, hospital):
+    response = client.post(url(hospital), headers=HTMX, data={
+        "method": "phone", "summary": "  ", "next_action": "寄送验收报告", "client_key": KEY})
+
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "<html" not in html
+    assert 'id="summary-error"' in html and "该字段是必填字段。" in html
+    assert 'value="寄送验收报告"' in html
+    assert f'value="{KEY}"' in html  # the retry after fixing the field is the same draft
+    assert _checked(html, "phone") and not _checked(html, "onsite")
+    assert interactions(db) == []
+
+
+def test_a_dated_next_step_is_booked_as_a_planned_interaction_at_nine(client, db, app, hospital, monkeypatch):
+    monkeypatch.setitem(app.config, "KEYUAN_TODAY", date(2026, 5, 20))
+    response = client.post(url(hospital), headers=HTMX, data={
+        "method": "onsite", "summary": "信息科机房巡检", "next_action": "带报价再访", "next_date": "2026-06-03"})
+
+    assert response.status_code == 200
+    done, planned = interactions(db)
+    assert (done.status, done.next_action, done.next_date) == (InteractionStatus.DONE, "带报价再访",
+                                                              date(2026, 6, 3))
+    assert planned.status == InteractionStatus.PLANNED and planned.client_id == hospital.id
+    assert planned.planned_at == datetime(2026, 6, 3, 9, 0)
+    assert planned.agenda == "带报价再访" and planned.method == Method.ONSITE and planned.done_at is None
+    assert "带报价再访" in response.get_data(as_text=True)
+
+
+def test_a_next_date_without_a_next_step_is_refused(client, db, hospital):
+    response = client.post(url(hospital), headers=HTMX, data={
+        "method": "phone", "summary": "回访", "next_date": "2026-06-03"})
+    assert response.status_code == 422 and 'id="next_date-error"' in response.get_data(as_text=True)
+    assert interactions(db) == []
+
+
+def test_the_same_draft_sent_twice_is_saved_once(client, db, hospital):
+    """The first attempt reached the server but its answer was lost to the Wi-Fi; the browser re-sends the
+    draft with the same key."""
+    data = {"method": "phone", "summary": "断网重发的记录", "client_key": KEY}
+    first = client.post(url(hospital), headers=HTMX, data=data)
+    again = client.post(url(hospital), headers=HTMX, data=data)
+
+    assert first.status_code == again.status_code == 200
+    assert [v.summary for v in interactions(db)] == ["断网重发的记录"]
+    assert again.get_data(as_text=True).count("断网重发的记录") == 1  # shown once in the timeline
+
+
+def test_a_different_key_is_a_different_entry(client, db, hospital):
+    for key in ("a" * 32, "b" * 32):
+        client.post(url(hospital), headers=HTMX, data={"method": "phone", "summary": "两次电话", "client_key": key})
+    assert len(interactions(db)) == 2
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_another_reps_client_is_not_found(client, db, rep, headers):
+    other = ClientFactory(owner_id=make_user("sales").id)
+    db.session.commit()
+    response = client.post(url(other), headers=headers, data={"method": "phone", "summary": "不该记下"})
+    assert response.status_code == 404
+    assert interactions(db) == []
+
+
+def test_a_contact_of_another_client_is_never_attached(client, db, rep, hospital):
+    mine = ContactFactory(client_id=hospital.id, name="何志明")
+    elsewhere = ContactFactory(client_id=ClientFactory(owner_id=rep.id).id, name="别家联系人")
+    db.session.commit()
+    response = client.post(url(hospital), headers=HTMX, data={
+        "method": "phone", "summary": "回访", "contact_ids": [str(mine.id), str(elsewhere.id)]})
+
+    assert response.status_code in (200, 422)
+    assert not any(elsewhere.id in [c.id for c in v.contacts] for v in interactions(db))
+    assert "别家联系人" not in response.get_data(as_text=True)
+
+
+def test_without_javascript_a_saved_log_redirects_to_the_client_page(client, db, hospital):
+    response = client.post(url(hospital), data={"method": "wechat", "summary": "微信发送资料"})
+
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/clients/{hospital.id}#visits")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "微信发送资料" in page
+    assert interactions(db)[0].method == Method.WECHAT
+
+
+def test_without_javascript_an_error_shows_the_whole_client_page_with_it(client, db, hospital):
+    response = client.post(url(hospital), data={"method": "phone", "summary": "", "next_action": "发送方案"})
+
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "<html" in html and "南充市中心医院" in html
+    assert "该字段是必填字段。" in html and 'value="发送方案"' in html
+    assert interactions(db) == []

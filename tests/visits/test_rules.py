@@ -1,0 +1,243 @@
+"""Visits' rules worked by hand: cadence interval and due date, the 5-3-2 bands, festivals.
+Each expected lunar date is also converted back with lunar-python, so a wrong literal fails loudly."""
+from datetime import date
+
+import pytest
+from lunar_python import Solar
+
+from app.visits.rules import (
+    BAND_LABELS,
+    BANDS,
+    BENCHMARK,
+    DEFAULT_RULES,
+    FESTIVAL_LABELS,
+    Rule,
+    band_split,
+    festivals,
+    interval_for,
+    next_due,
+    overdue_days,
+    recency_band,
+)
+
+TODAY = date(2026, 5, 20)
+
+
+def lunar_of(day: date) -> tuple[int, int, int]:
+    """(lunar year, month, day) of a solar date; a leap month comes back negative."""
+    lunar = Solar.fromYmd(day.year, day.month, day.day).getLunar()
+    return lunar.getYear(), lunar.getMonth(), lunar.getDay()
+
+
+def client(value_grade=None, strategy_layer=None, **others) -> dict[str, str | None]:
+    return {"value_grade": value_grade, "strategy_layer": strategy_layer, **others}
+
+
+# --- interval: which rule answers --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("classification, onsite, phone", [
+    (client("A"), 30, 14),                          # key client by grade: a visit a month, a call a fortnight
+    (client(strategy_layer="breakthrough"), 30, 14),  # key client by layer: the same
+    (client("B"), 90, 45),                          # potential: a needs survey a quarter, a call every 45 days
+    (client(strategy_layer="potential"), 90, 45),
+    (client("C"), 180, None),                       # long-term: a planning meeting every half year, no phone clock
+    (client(strategy_layer="long_term"), 180, None),
+    (client("D"), None, 180),                       # D: only a call every half year
+    (client(strategy_layer="risk"), None, None),    # no default rule for 风险关注
+    (client(), None, None),                         # not classified at all
+])
+def test_default_rules_follow_the_issue(classification, onsite, phone):
+    assert interval_for(classification, DEFAULT_RULES, "onsite") == onsite
+    assert interval_for(classification, DEFAULT_RULES, "phone") == phone
+
+
+def test_the_shortest_matching_interval_wins():
+    # A long-term client graded B: 长期合作 says on-site every 180 days, B says every 90 → 90
+    assert interval_for(client("B", "long_term"), DEFAULT_RULES, "onsite") == 90
+    # both A and 重点突破 (30 each) plus an admin's custom 10-day rule on 重点突破 → 10
+    custom = (*DEFAULT_RULES, Rule("strategy_layer", "breakthrough", "onsite", 10))
+    assert interval_for(client("A", "breakthrough"), custom, "onsite") == 10
+    assert interval_for(client("A", "breakthrough"), custom, "phone") == 14
+    # the order the rules come in does not matter
+    assert interval_for(client("A", "breakthrough"), reversed(custom), "onsite") == 10
+
+
+def test_a_phone_rule_never_answers_for_onsite():
+    phone_only = (Rule("value_grade", "A", "phone", 7),)
+    assert interval_for(client("A"), phone_only, "phone") == 7
+    assert interval_for(client("A"), phone_only, "onsite") is None
+
+
+def test_a_rule_must_match_both_dimension_and_value():
+    rules = (Rule("relationship_class", "vip", "phone", 20), Rule("value_grade", "B", "phone", 45))
+    # a client graded A (not B) and with no relationship class matches neither
+    assert interval_for(client("A"), rules, "phone") is None
+    # "vip" under a different dimension does not count
+    assert interval_for(client(strategy_layer="vip"), rules, "phone") is None
+    assert interval_for(client("A", relationship_class="vip"), rules, "phone") == 20
+    # a dimension missing from the classification, or no rules at all, match nothing
+    assert interval_for({}, rules, "phone") is None
+    assert interval_for(client("B"), (), "phone") is None
+
+
+# --- due date and overdue ----------------------------------------------------------------------------------
+
+
+def test_next_due_counts_from_the_last_done_touch():
+    # last on-site visit 2026-04-25, every 30 days → 2026-05-25
+    assert next_due(date(2026, 4, 25), 30, since=date(2025, 1, 1)) == date(2026, 5, 25)
+    # across a month end and a year end: 2025-12-20 + 14 → 2026-01-03
+    assert next_due(date(2025, 12, 20), 14, since=date(2025, 1, 1)) == date(2026, 1, 3)
+
+
+def test_next_due_counts_from_archiving_when_never_touched():
+    # archived 2026-03-01, never called, phone every 45 days → 2026-04-15
+    assert next_due(None, 45, since=date(2026, 3, 1)) == date(2026, 4, 15)
+
+
+@pytest.mark.parametrize("due, days", [
+    (date(2026, 5, 13), 7),    # due a week ago: 7 days overdue
+    (date(2026, 5, 20), 0),    # due today
+    (date(2026, 5, 23), -3),   # due in three days
+    (date(2025, 12, 31), 140),  # across New Year: Jan 31 + Feb 28 + Mar 31 + Apr 30 + May 20 = 140
+])
+def test_overdue_days(due, days):
+    assert overdue_days(due, TODAY) == days
+
+
+# --- the 5-3-2 bands ---------------------------------------------------------------------------------------
+
+
+def test_bands_and_benchmark():
+    assert BANDS == ("deep", "ordinary", "forgotten")
+    assert set(BAND_LABELS) == set(BANDS) == set(BENCHMARK)
+    assert BENCHMARK == {"deep": 20, "ordinary": 30, "forgotten": 50}
+    assert sum(BENCHMARK.values()) == 100
+
+
+@pytest.mark.parametrize("last_touch, band", [
+    (TODAY, "deep"),                   # touched today
+    (date(2026, 4, 20), "deep"),       # 30 days ago: still deep
+    (date(2026, 4, 19), "ordinary"),   # 31 days ago
+    (date(2026, 2, 19), "ordinary"),   # 90 days ago: 9 (Feb) + 31 + 30 + 20 = 90
+    (date(2026, 2, 18), "forgotten"),  # 91 days ago
+    (None, "forgotten"),               # never touched
+])
+def test_recency_band_at_the_30_and_90_day_edges(last_touch, band):
+    assert recency_band(last_touch, TODAY) == band
+
+
+def test_recency_band_with_edited_thresholds():
+    # 14 / 60 days instead of 30 / 90: 20 days ago is ordinary, 61 days ago forgotten
+    assert recency_band(date(2026, 4, 30), TODAY, deep_days=14, ordinary_days=60) == "ordinary"
+    assert recency_band(date(2026, 3, 20), TODAY, deep_days=14, ordinary_days=60) == "forgotten"
+    assert recency_band(date(2026, 5, 6), TODAY, deep_days=14, ordinary_days=60) == "deep"
+
+
+def test_band_split_in_percent():
+    # 3 + 7 + 10 = 20 clients: 3/20 = 15%, 7/20 = 35%, 10/20 = 50%
+    assert band_split({"deep": 3, "ordinary": 7, "forgotten": 10}) == {"deep": 15.0, "ordinary": 35.0,
+                                                                       "forgotten": 50.0}
+    # 1 + 1 + 1: 33.33…% each → 33.3
+    assert band_split({"deep": 1, "ordinary": 1, "forgotten": 1}) == {"deep": 33.3, "ordinary": 33.3,
+                                                                      "forgotten": 33.3}
+    # 2/3 = 66.66…% → 66.7; a band missing from the counts is 0
+    assert band_split({"deep": 2, "forgotten": 1}) == {"deep": 66.7, "ordinary": 0.0, "forgotten": 33.3}
+
+
+def test_band_split_rounds_half_up():
+    # of 16 clients: 1/16 = 6.25% → 6.3 (Python's round() gives 6.2), 14/16 = 87.5%
+    assert band_split({"deep": 1, "ordinary": 1, "forgotten": 14}) == {"deep": 6.3, "ordinary": 6.3,
+                                                                       "forgotten": 87.5}
+    # 1/80 = 1.25% → 1.3; 3/80 = 3.75% → 3.8; 76/80 = 95%
+    assert band_split({"deep": 1, "ordinary": 3, "forgotten": 76}) == {"deep": 1.3, "ordinary": 3.8,
+                                                                       "forgotten": 95.0}
+
+
+def test_band_split_with_no_clients():
+    assert band_split({}) == {"deep": 0.0, "ordinary": 0.0, "forgotten": 0.0}
+    assert band_split({"deep": 0, "ordinary": 0, "forgotten": 0}) == {"deep": 0.0, "ordinary": 0.0,
+                                                                      "forgotten": 0.0}
+
+
+# --- festivals ---------------------------------------------------------------------------------------------
+
+FESTIVALS_2026 = [
+    (date(2026, 1, 1), "new_year"),
+    (date(2026, 2, 16), "new_years_eve"),    # 腊月廿九 of lunar 2025: that 腊月 has only 29 days
+    (date(2026, 2, 17), "spring_festival"),
+    (date(2026, 3, 3), "lantern"),
+    (date(2026, 4, 5), "qingming"),
+    (date(2026, 5, 1), "labour_day"),
+    (date(2026, 5, 12), "nurses_day"),
+    (date(2026, 6, 19), "dragon_boat"),
+    (date(2026, 8, 19), "doctors_day"),
+    (date(2026, 9, 25), "mid_autumn"),
+    (date(2026, 10, 1), "national_day"),
+    (date(2026, 10, 18), "double_ninth"),
+]
+
+
+def test_every_festival_of_2026_in_order():
+    assert festivals(date(2026, 1, 1), date(2026, 12, 31)) == FESTIVALS_2026
+    assert [key for _, key in FESTIVALS_2026] == list(FESTIVAL_LABELS)
+
+
+@pytest.mark.parametrize("day, lunar", [
+    (date(2026, 2, 16), (2025, 12, 29)),
+    (date(2026, 2, 17), (2026, 1, 1)),
+    (date(2026, 3, 3), (2026, 1, 15)),
+    (date(2026, 6, 19), (2026, 5, 5)),
+    (date(2026, 9, 25), (2026, 8, 15)),
+    (date(2026, 10, 18), (2026, 9, 9)),
+])
+def test_the_2026_lunar_festivals_convert_back(day, lunar):
+    assert lunar_of(day) == lunar
+
+
+def test_qingming_is_the_solar_term():
+    assert Solar.fromYmd(2026, 4, 5).getLunar().getJieQi() == "清明"
+    # 2025's falls a day earlier
+    assert (date(2025, 4, 4), "qingming") in festivals(date(2025, 4, 1), date(2025, 4, 30))
+
+
+def test_new_years_eve_is_the_thirtieth_when_the_last_month_is_long():
+    # lunar 2023's 腊月 has 30 days: 除夕 2024-02-09 is 腊月三十
+    assert festivals(date(2024, 2, 1), date(2024, 2, 12)) == [
+        (date(2024, 2, 9), "new_years_eve"),
+        (date(2024, 2, 10), "spring_festival"),
+    ]
+    assert lunar_of(date(2024, 2, 9)) == (2023, 12, 30)
+
+
+def test_a_range_across_the_year_boundary():
+    assert festivals(date(2026, 12, 20), date(2027, 2, 20)) == [
+        (date(2027, 1, 1), "new_year"),
+        (date(2027, 2, 5), "new_years_eve"),
+        (date(2027, 2, 6), "spring_festival"),
+        (date(2027, 2, 20), "lantern"),          # the end day itself is included
+    ]
+    assert lunar_of(date(2027, 2, 5)) == (2026, 12, 29)
+    assert lunar_of(date(2027, 2, 6)) == (2027, 1, 1)
+    assert lunar_of(date(2027, 2, 20)) == (2027, 1, 15)
+
+
+def test_a_range_over_several_years():
+    found = festivals(date(2025, 12, 31), date(2028, 1, 31))
+    # all 12 of 2026 and of 2027, then 元旦, 除夕 and 春节 of 2028
+    assert len(found) == 27
+    assert found[:12] == FESTIVALS_2026
+    assert found[-3:] == [
+        (date(2028, 1, 1), "new_year"),
+        (date(2028, 1, 25), "new_years_eve"),
+        (date(2028, 1, 26), "spring_festival"),
+    ]
+    assert lunar_of(date(2028, 1, 25)) == (2027, 12, 29)
+    assert found == sorted(found)
+
+
+def test_a_single_day_and_an_empty_range():
+    assert festivals(date(2026, 9, 25), date(2026, 9, 25)) == [(date(2026, 9, 25), "mid_autumn")]
+    assert festivals(date(2026, 9, 26), date(2026, 9, 30)) == []
+    assert festivals(date(2026, 10, 1), date(2026, 9, 1)) == []

@@ -85,7 +85,7 @@ class Gender(LabeledEnum):
 
 
 class DecisionRole(LabeledEnum):
-    USER = "user", _l("User")
+    USER = "user", _l("End user")
     INFLUENCER = "influencer", _l("Influencer")
     DECIDER = "decider", _l("Decider")
     BUYER = "buyer", _l("Buyer")

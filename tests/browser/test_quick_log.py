@@ -34,7 +34,7 @@ def a_rep_and_an_overdue_a_client(db):
 
 def choice(form, name, value):
     """The big tappable label around one radio or checkbox."""
-    return form.locator("label.choice").filter(has=form.locator(f"input[name='{name}'][value='{value}']"))
+    return form.locator("label.choice").filter(has=form.page.locator(f"input[name='{name}'][value='{value}']"))
 
 
 def draft(page, record):

@@ -16,5 +16,7 @@ def local_today() -> date:
 
 
 def local_now() -> datetime:
-    """Now as naive local time, for comparing with planned times the team typed in."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).replace(tzinfo=None)
+    """Now as naive local time, for comparing with planned times the team typed in; on the pinned day if any."""
+    now = datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).replace(tzinfo=None)
+    pinned = current_app.config.get("KEYUAN_TODAY")
+    return datetime.combine(pinned, now.time()) if pinned else now

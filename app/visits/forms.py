@@ -107,6 +107,11 @@ class PlanForm(FlaskForm):
     participants = StringField(_l("Participants"), validators=[Length(max=200)], filters=[strip])
     fallback_plan = TextAreaField(_l("Fallback plan if the talk fails"), filters=[strip])
 
+    @property
+    def route_errors(self) -> list[str]:
+        """The route's own errors (a FieldList's errors also hold one list per stop)."""
+        return [str(error) for error in self.stops.errors if not isinstance(error, list)]
+
     def validate_stops(self, field):
         chosen = [stop for stop in field.data if stop]
         if not chosen:

@@ -66,7 +66,7 @@ def test_a_phone_call_logged_on_the_client_page_resets_the_phone_clock(page, liv
         assert box["height"] >= TAP and box["width"] >= TAP, target.inner_text()
 
     choice(form, "method", "phone").tap()
-    form.get_by_role("checkbox", name="何志明").tap()
+    choice(form, "contact_ids", contact.id).tap()
     form.locator("textarea[name='summary']").fill("电话回访：系统运行稳定，下月升级")
     choice(form, "satisfaction", "5").tap()
     expect(form.locator(".draft-note")).to_be_visible()
@@ -154,3 +154,46 @@ def test_a_missing_summary_shows_the_error_by_the_field_and_keeps_the_choices(pa
     [visit] = rows(db, client_id=record.id)
     assert (visit.method, visit.client_key, visit.next_action) == (Method.WECHAT, key, "寄送升级方案")
     assert draft(page, record) is None
+
+
+def test_without_storage_the_quick_log_still_works(page, live_server, db, app):
+    """Private mode or a locked-down tablet: localStorage throws; the form posts as before, no draft is promised."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.add_init_script("Object.defineProperty(window, 'localStorage', {get() { throw new DOMException("
+                         "'denied', 'SecurityError'); }})")
+    _rep, record, _contact = a_rep_and_an_overdue_a_client(db)
+    sign_in(page, live_server, "lixy")
+    page.goto(f"{live_server}/clients/{record.id}")
+    form = page.locator("form.quick-log")
+    choice(form, "method", "phone").tap()
+    form.locator("textarea[name='summary']").fill("无痕模式下的记录")
+    expect(form.locator(".draft-note")).to_be_hidden()
+    assert form.locator("input[name='client_key']").input_value()
+    form.locator("button[type='submit']").tap()
+    expect(page.locator("#visits .timeline")).to_contain_text("无痕模式下的记录")
+    assert len(rows(db, summary="无痕模式下的记录")) == 1
+    assert errors == []
+
+
+def test_when_htmx_did_not_load_the_plain_post_saves_and_the_draft_is_done(page, live_server, db, app):
+    """The CDN unreachable: the form posts as a plain page; the fresh form after the redirect drops the draft,
+    a plain post answered with errors keeps it."""
+    page.route(app.config["HTMX_URL"], lambda route: route.abort())
+    _rep, record, _contact = a_rep_and_an_overdue_a_client(db)
+    sign_in(page, live_server, "lixy")
+    page.goto(f"{live_server}/clients/{record.id}")
+    assert page.evaluate("typeof window.htmx") == "undefined"
+    form = page.locator("form.quick-log")
+    form.locator("input[name='next_action']").fill("下周再打")
+    form.locator("button[type='submit']").tap()
+    expect(form.locator("#summary-error")).to_be_visible()  # the whole page again, 422
+    expect(form.locator("input[name='next_action']")).to_have_value("下周再打")
+    assert draft(page, record) is not None
+
+    form.locator("textarea[name='summary']").fill("没有 htmx 也能记录")
+    form.locator("button[type='submit']").tap()
+    expect(page.locator("#visits .timeline")).to_contain_text("没有 htmx 也能记录")
+    expect(page.locator("form.quick-log textarea[name='summary']")).to_have_value("")
+    assert draft(page, record) is None
+    assert len(rows(db, summary="没有 htmx 也能记录")) == 1

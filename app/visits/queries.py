@@ -20,18 +20,26 @@ CHANNEL = case(*[(Interaction.method.in_([m for m, c in CHANNEL_OF.items() if c 
 class VisitFilters:
     status: str = "planned"
     mine: bool = True
+    client_id: int | None = None
 
     @classmethod
     def from_args(cls, args: MultiDict) -> "VisitFilters":
         status = args.get("status", "planned")
+        client_id = args.get("client", type=int)
         return cls(status=status if status in ("planned", "done", "all") else "planned",
-                   mine=args.get("mine", "1") != "0")
+                   mine=args.get("mine", "0" if client_id else "1") != "0", client_id=client_id)
+
+    def to_args(self, **changes) -> dict:
+        args = {"status": self.status, "mine": "1" if self.mine else "0", "client": self.client_id, **changes}
+        return {k: v for k, v in args.items() if v is not None}
 
 
 def visit_list(user, filters: VisitFilters) -> Select:
     stmt = visible(select(Interaction), Interaction, user).options(selectinload(Interaction.contacts))
     if filters.mine:
         stmt = stmt.where(Interaction.user_id == user.id)
+    if filters.client_id:
+        stmt = stmt.where(Interaction.client_id == filters.client_id)
     if filters.status == "planned":
         return stmt.where(Interaction.status == InteractionStatus.PLANNED).order_by(Interaction.planned_at,
                                                                                    Interaction.route_order)
@@ -40,7 +48,10 @@ def visit_list(user, filters: VisitFilters) -> Select:
     return stmt.order_by(func.coalesce(Interaction.done_at, Interaction.planned_at).desc(), Interaction.id.desc())
 
 
-def client_timeline(client: Client, user, limit: int = 30) -> Select:
+TIMELINE_LENGTH = 8
+
+
+def client_timeline(client: Client, user, limit: int = TIMELINE_LENGTH) -> Select:
     """The client's touches, planned ones first, then the newest done ones."""
     stmt = visible(select(Interaction).where(Interaction.client_id == client.id), Interaction, user)
     planned_first = case((Interaction.status == InteractionStatus.PLANNED, 0), else_=1)

@@ -155,3 +155,16 @@ class CadenceRuleForm(VersionedFormMixin, FlaskForm):
         if field.data not in enum_cls._value2member_map_:
             choices = "、".join(f"{m.value} ({m.label})" for m in enum_cls)
             raise ValidationError(_l("Use one of: %(choices)s", choices=choices))
+
+
+class BandDaysForm(FlaskForm):
+    """Admin: where the 5-3-2 bands split, in days since the last done touch."""
+
+    deep = IntegerField(_l("Deeply developed: last touch within (days)"),
+                        validators=[DataRequired(), NumberRange(min=1, max=365)])
+    ordinary = IntegerField(_l("Ordinary: last touch within (days)"),
+                            validators=[DataRequired(), NumberRange(min=2, max=730)])
+
+    def validate_ordinary(self, field):
+        if self.deep.data and field.data and field.data <= self.deep.data:
+            raise ValidationError(_l("Must be more days than the deeply developed band."))

@@ -1,7 +1,7 @@
 """The return-visit regime: overdue lists, the 5-3-2 split, and the admin's cadence rules."""
 from collections import defaultdict
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -9,12 +9,12 @@ from sqlalchemy import select
 from app.core.clock import local_today
 from app.core.htmx import render
 from app.core.locking import detect_conflict
-from app.core.models import Role
+from app.core.models import Role, put_setting
 from app.core.scoping import role_required
 from app.extensions import db
 from app.visits import bp, regime
 from app.visits.enums import Channel
-from app.visits.forms import CadenceRuleForm
+from app.visits.forms import BandDaysForm, CadenceRuleForm
 from app.visits.models import CadenceRule
 from app.visits.rules import BAND_LABELS, BANDS, BENCHMARK
 from app.visits.services import save_rule
@@ -35,12 +35,21 @@ def overdue():
     return render("visits/overdue.html", groups=groups, group=group, channel=channel, total=len(late))
 
 
-@bp.get("/recency")
+@bp.route("/recency", methods=["GET", "POST"])
 @login_required
 def recency_split():
+    form = BandDaysForm(data=regime.band_days()) if current_user.role == Role.ADMIN else None
+    if form and form.validate_on_submit():
+        put_setting(regime.BAND_SETTING, {"deep": form.deep.data, "ordinary": form.ordinary.data})
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("visits.recency_split"))
+    if request.method == "POST" and not form:
+        abort(403)
     _bands, counts, split = regime.recency(current_user, local_today())
-    return render("visits/recency.html", bands=BANDS, labels=BAND_LABELS, counts=counts, split=split,
-                  benchmark=BENCHMARK, days=regime.band_days(), total=sum(counts.values()))
+    return render("visits/recency.html", bands=BANDS, labels=BAND_LABELS, counts=counts, split=split, form=form,
+                  benchmark=BENCHMARK, days=regime.band_days(), total=sum(counts.values()),
+                  status=422 if form and form.errors else 200)
 
 
 @bp.get("/rules")

@@ -290,3 +290,18 @@ def test_cadence_rule_admin_checks_the_value(client, login_as, db):
     good = client.post("/visits/rules/new", data={"dimension": "value_grade", "value": "B", "channel": "phone",
                                                   "interval_days": 10})
     assert good.status_code == 302 and db.session.execute(select(CadenceRule.interval_days)).scalar_one() == 10
+
+
+def test_admin_moves_the_band_limits(client, login_as, db, frozen):
+    admin = login_as("admin")
+    touch(db, ClientFactory(name="四十天医院", owner_id=admin.id), admin, Method.PHONE, days_ago=40)
+    db.session.commit()
+    bad = client.post("/visits/recency", data={"deep": 60, "ordinary": 50})
+    assert bad.status_code == 422 and "天数须多于深度开发" in bad.get_data(as_text=True)
+    assert client.post("/visits/recency", data={"deep": 45, "ordinary": 120}).status_code == 302
+    assert ">四十天医院</a>" in client.get("/clients/?band=deep").get_data(as_text=True)
+
+
+def test_only_admins_move_the_band_limits(client, login_as):
+    login_as("manager")
+    assert client.post("/visits/recency", data={"deep": 45, "ordinary": 120}).status_code == 403

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Numeric, SmallInteger, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.archive.models import Client, ClientOwned, Contact
+from app.archive.models import Attachment, Client, ClientOwned, Contact
 from app.core.models import RecordMixin, SoftDeleteMixin, User, enum_column
 from app.extensions import db
 from app.visits.enums import Channel, GradeDimension, InteractionStatus, Method, Purpose, Satisfaction
@@ -15,6 +15,13 @@ interaction_contacts = Table(
     "interaction_contacts", db.metadata,
     Column("interaction_id", ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True),
     Column("contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+interaction_attachments = Table(
+    "interaction_attachments", db.metadata,
+    Column("interaction_id", ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True),
+    Column("attachment_id", ForeignKey("attachments.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 
@@ -58,6 +65,9 @@ class Interaction(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):
     client: Mapped[Client] = relationship(lazy="joined")
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
     contacts: Mapped[list[Contact]] = relationship(secondary=interaction_contacts, order_by=Contact.name)
+    attachments: Mapped[list[Attachment]] = relationship(
+        secondary=interaction_attachments, order_by=Attachment.id,
+        secondaryjoin="and_(Attachment.id == interaction_attachments.c.attachment_id, Attachment.deleted_at.is_(None))")
 
     field_labels = {
         "user_id": _l("By"), "method": _l("Method"), "purpose": _l("Purpose"), "status": _l("Status"),

@@ -3,6 +3,8 @@ from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.archive.attachments import UploadRefused
+from app.archive.forms import AttachmentForm
 from app.archive.models import Client
 from app.archive.overview import client_page
 from app.core.htmx import render, wants_fragment
@@ -13,7 +15,7 @@ from app.visits.forms import QuickLogForm
 from app.visits.models import Interaction
 from app.visits.panel import panel_context
 from app.visits.queries import VisitFilters, visit_list
-from app.visits.services import contact_choices_for, extra_services_text, quick_log
+from app.visits.services import attach_to_visit, contact_choices_for, extra_services_text, quick_log
 
 
 @bp.get("/")
@@ -29,7 +31,8 @@ def index():
 @login_required
 def detail(visit_id: int):
     visit = get_or_404(Interaction, visit_id)
-    return render("visits/detail.html", visit=visit, extra_services=extra_services_text)
+    return render("visits/detail.html", visit=visit, extra_services=extra_services_text,
+                  attachment_form=AttachmentForm())
 
 
 @bp.post("/clients/<int:client_id>/quick-log")
@@ -50,3 +53,22 @@ def quick_log_post(client_id: int):
         return render("archive/detail.html", status=status, **client_page(client, current_user, quick_form=form))
     return render("visits/_client_panel.html", block="visits_panel", status=status,
                   **panel_context(client, current_user, form))
+
+
+@bp.post("/<int:visit_id>/attachments")
+@login_required
+def attachment_add(visit_id: int):
+    """A photo taken during the visit: kept with the client's files and linked to this visit."""
+    visit = get_or_404(Interaction, visit_id)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        try:
+            attach_to_visit(visit, form, current_user)
+        except UploadRefused as refused:
+            form.file.errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash(_("%(name)s uploaded.", name=form.file.data.filename), "success")
+            return redirect(url_for("visits.detail", visit_id=visit.id))
+    return render("visits/detail.html", visit=visit, extra_services=extra_services_text, attachment_form=form,
+                  status=422)

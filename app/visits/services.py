@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.archive.models import Client, Contact
+from app.archive.attachments import save_upload
 from app.archive.services import contact_choices
 from app.core.clock import local_now
 from app.core.scoping import visible
@@ -129,3 +130,10 @@ def reschedule_visit(visit: Interaction, form) -> None:
 def cancel_visit(visit: Interaction, form) -> None:
     visit.status = InteractionStatus.CANCELLED
     visit.cancel_reason = form.reason.data
+
+
+def attach_to_visit(visit: Interaction, form, user):
+    attachment = save_upload(visit.client, form.file.data, form.caption.data, user)
+    visit.attachments.append(attachment)
+    db.session.flush()
+    return attachment

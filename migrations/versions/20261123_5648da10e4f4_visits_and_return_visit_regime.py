@@ -108,6 +108,16 @@ def upgrade():
     with op.batch_alter_table('interaction_contacts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_interaction_contacts_contact_id'), ['contact_id'], unique=False)
 
+    op.create_table('interaction_attachments',
+    sa.Column('interaction_id', sa.Integer(), nullable=False),
+    sa.Column('attachment_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['attachment_id'], ['attachments.id'], name=op.f('fk_interaction_attachments_attachment_id_attachments'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['interaction_id'], ['interactions.id'], name=op.f('fk_interaction_attachments_interaction_id_interactions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('interaction_id', 'attachment_id', name=op.f('pk_interaction_attachments'))
+    )
+    with op.batch_alter_table('interaction_attachments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_interaction_attachments_attachment_id'), ['attachment_id'], unique=False)
+
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('calendar_token', sa.String(length=64), nullable=True))
         batch_op.create_unique_constraint(batch_op.f('uq_users_calendar_token'), ['calendar_token'])
@@ -131,6 +141,10 @@ def downgrade():
     with op.batch_alter_table('interaction_contacts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_interaction_contacts_contact_id'))
 
+    with op.batch_alter_table('interaction_attachments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_interaction_attachments_attachment_id'))
+
+    op.drop_table('interaction_attachments')
     op.drop_table('interaction_contacts')
     with op.batch_alter_table('interactions', schema=None) as batch_op:
         batch_op.drop_index('ix_interactions_user_planned')

@@ -168,7 +168,8 @@ def test_the_feed_shows_only_what_its_owner_may_see(client, login_as, db, frozen
 VISIT_ROUTES = [("get", "/visits/{v}"), ("get", "/visits/{v}/edit"), ("post", "/visits/{v}/edit"),
                 ("get", "/visits/{v}/reschedule"), ("post", "/visits/{v}/reschedule"),
                 ("get", "/visits/{v}/cancel"), ("post", "/visits/{v}/cancel"),
-                ("post", "/visits/clients/{c}/quick-log"), ("post", "/visits/care/greet/{p}")]
+                ("post", "/visits/clients/{c}/quick-log"), ("post", "/visits/care/greet/{p}"),
+                ("post", "/visits/{v}/attachments")]
 
 
 @pytest.mark.parametrize("method, url", VISIT_ROUTES)
@@ -305,3 +306,23 @@ def test_admin_moves_the_band_limits(client, login_as, db, frozen):
 def test_only_admins_move_the_band_limits(client, login_as):
     login_as("manager")
     assert client.post("/visits/recency", data={"deep": 45, "ordinary": 120}).status_code == 403
+
+
+def test_a_photo_attaches_to_the_visit_and_the_client(client, login_as, db, app, tmp_path, monkeypatch):
+    import io
+
+    from tests.archive.test_attachments import PNG
+
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    rep = login_as("sales")
+    record = ClientFactory(owner_id=rep.id)
+    visit = touch(db, record, rep, Method.ONSITE, days_ago=1)
+    db.session.commit()
+    response = client.post(f"/visits/{visit.id}/attachments", content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(PNG), "机房.png"), "caption": "三楼机房"})
+    assert response.status_code == 302
+    assert "三楼机房" in client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert "三楼机房" in client.get(f"/clients/{record.id}").get_data(as_text=True)
+    refused = client.post(f"/visits/{visit.id}/attachments", content_type="multipart/form-data",
+                          data={"file": (io.BytesIO(b"not an image"), "x.png")})
+    assert refused.status_code == 422

@@ -83,10 +83,25 @@
     return fields;
   }
 
+  // Changed since the server rendered it: typed before this deferred script ran (it waits for htmx, slow on
+  // bad Wi-Fi) or in the moment between a swap and its settle. Such a field keeps what was typed.
+  function touched(el) {
+    if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+    if (el.tagName === "SELECT") {
+      return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
+    }
+    return el.value !== el.defaultValue;
+  }
+
+  // Returns true when some field kept what was typed over the draft (the draft is then out of date).
   function restore(form, fields) {
     var seen = {};
+    var typed = {};
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!draftable(el) || !Object.prototype.hasOwnProperty.call(fields, el.name)) return;
+      if (draftable(el) && el.name !== "client_key" && touched(el)) typed[el.name] = true;
+    });
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!draftable(el) || typed[el.name] || !Object.prototype.hasOwnProperty.call(fields, el.name)) return;
       var values = fields[el.name];
       if (el.type === "checkbox" || el.type === "radio") {
         el.checked = values.indexOf(el.value) !== -1;
@@ -98,6 +113,7 @@
         if (index < values.length) el.value = values[index];
       }
     });
+    return Object.keys(typed).length > 0;
   }
 
   function showNote(form) {
@@ -121,11 +137,13 @@
       forget(form.dataset.draftKey);
       draft = null;
     }
+    var stale = false;
     if (draft) {
-      restore(form, draft.fields);
+      stale = restore(form, draft.fields);
       showNote(form);
     }
     if (input && !input.value) input.value = newKey();
+    if (stale) save(form);
   }
 
   function setUpWithin(root) {

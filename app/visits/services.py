@@ -4,8 +4,8 @@ from datetime import datetime, time, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.archive.models import Client, Contact
 from app.archive.attachments import save_upload
+from app.archive.models import Client, Contact
 from app.archive.services import contact_choices
 from app.core.clock import local_now
 from app.core.scoping import visible

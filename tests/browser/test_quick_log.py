@@ -116,6 +116,10 @@ def test_offline_the_typed_text_survives_a_reload_and_is_saved_once(page, live_s
     expect(form.locator("input[name='method'][value='phone']")).to_be_checked()
     expect(form.locator(".draft-note")).to_be_visible()
     assert form.locator("input[name='client_key']").input_value() == key  # the same draft, the same key
+    other_tab = page.context.new_page()  # no form state a browser restores itself: only the draft
+    other_tab.goto(f"{live_server}/clients/{record.id}")
+    expect(other_tab.locator("form.quick-log textarea[name='summary']")).to_have_value("断网时写下的记录")
+    other_tab.close()
 
     form.locator("button[type='submit']").tap()
     expect(page.locator("#visits .timeline")).to_contain_text("断网时写下的记录")

@@ -56,6 +56,13 @@ class QuickLogForm(NextStepMixin, FlaskForm):
     client_key = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-zA-Z-]{8,40}$")])
 
 
+class TodayQuickLogForm(QuickLogForm):
+    """The quick log on Today: the same short form, with the client to choose."""
+
+    client_id = SelectField(_l("Client"), coerce=lambda v: int(v) if v else None,
+                            validators=[DataRequired(message=_l("Choose the client."))])
+
+
 class VisitForm(VersionedFormMixin, NextStepMixin, FlaskForm):
     """The full record of a visit: what a rep completes after the quick log, or fills for a planned visit."""
 

@@ -11,6 +11,7 @@ from app.core.clock import local_now
 from app.core.scoping import visible
 from app.extensions import db
 from app.visits.enums import ExtraService, InteractionStatus, Method, Purpose
+from app.visits.forms import TodayQuickLogForm
 from app.visits.models import CadenceRule, Interaction
 
 NEXT_STEP_TIME = time(9, 0)  # a booked next step without a time lands at the start of the working day
@@ -137,3 +138,11 @@ def attach_to_visit(visit: Interaction, form, user):
     visit.attachments.append(attachment)
     db.session.flush()
     return attachment
+
+
+def today_quick_form(user, **kwargs):
+    """Today's quick-log form over every client the user may see."""
+    form = TodayQuickLogForm(**kwargs)
+    form.client_id.choices = [("", _("— choose —"))] + client_choices(user)
+    form.contact_ids.choices = []
+    return form

@@ -155,3 +155,25 @@ def test_without_javascript_an_error_shows_the_whole_client_page_with_it(client,
     assert "<html" in html and "南充市中心医院" in html
     assert "该字段是必填字段。" in html and 'value="发送方案"' in html
     assert interactions(db) == []
+
+
+def test_quick_log_from_today(client, login_as, db):
+    from sqlalchemy import select as _select
+
+    from app.visits.models import Interaction as _Interaction
+
+    rep = login_as("sales")
+    mine = ClientFactory(name="泸州市人民医院", owner_id=rep.id)
+    theirs = ClientFactory(name="别人的医院", owner_id=make_user("sales").id)
+    db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "泸州市人民医院" in page and "别人的医院" not in page  # only the rep's clients to choose from
+    response = client.post("/quick-log", headers={"HX-Request": "true"},
+                           data={"client_id": mine.id, "method": "phone", "summary": "电话确认上线时间"})
+    assert response.status_code == 200 and "已为 泸州市人民医院 记录" in response.get_data(as_text=True)
+    assert db.session.execute(_select(_Interaction.client_id)).scalar_one() == mine.id
+    missing = client.post("/quick-log", data={"method": "phone", "summary": "没选客户"})
+    assert missing.status_code == 422 and "请选择客户" in missing.get_data(as_text=True)
+    assert "没选客户</textarea>" in missing.get_data(as_text=True)  # no JavaScript: the whole page, text kept
+    assert client.post("/quick-log", data={"client_id": theirs.id, "method": "phone",
+                                           "summary": "x"}).status_code == 422  # not a choice for this rep

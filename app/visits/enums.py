@@ -58,7 +58,7 @@ class InteractionStatus(LabeledEnum):
 class Satisfaction(LabeledEnum):
     VERY_SATISFIED = "5", _l("Very satisfied")
     SATISFIED = "4", _l("Satisfied")
-    NEUTRAL = "3", _l("Neutral")
+    NEUTRAL = "3", _l("Average")
     DISSATISFIED = "2", _l("Dissatisfied")
     VERY_DISSATISFIED = "1", _l("Very dissatisfied")
 

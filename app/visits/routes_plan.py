@@ -58,7 +58,7 @@ def edit(visit_id: int):
     return render("visits/edit.html", visit=visit, form=form, conflict=conflict, status=status)
 
 
-def _planned_action(visit_id: int, form_cls, action, template: str, message: str):
+def _planned_action(visit_id: int, form_cls, action, title: str, message: str):
     visit = get_or_404(Interaction, visit_id)
     form = form_cls(obj=visit) if form_cls is RescheduleForm else form_cls()
     if visit.status != InteractionStatus.PLANNED:
@@ -69,17 +69,16 @@ def _planned_action(visit_id: int, form_cls, action, template: str, message: str
         flash(message, "success")
         return redirect(url_for("visits.detail", visit_id=visit.id))
     status = 422 if (form.errors or form.form_errors) and request.method == "POST" else 200
-    return render(template, visit=visit, form=form, status=status)
+    return render("visits/planned_action.html", visit=visit, form=form, title=title, status=status)
 
 
 @bp.route("/<int:visit_id>/reschedule", methods=["GET", "POST"])
 @login_required
 def reschedule(visit_id: int):
-    return _planned_action(visit_id, RescheduleForm, reschedule_visit, "visits/reschedule.html",
-                           _("Visit rescheduled."))
+    return _planned_action(visit_id, RescheduleForm, reschedule_visit, _("Reschedule"), _("Visit rescheduled."))
 
 
 @bp.route("/<int:visit_id>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel(visit_id: int):
-    return _planned_action(visit_id, CancelForm, cancel_visit, "visits/cancel.html", _("Visit cancelled."))
+    return _planned_action(visit_id, CancelForm, cancel_visit, _("Cancel the visit"), _("Visit cancelled."))

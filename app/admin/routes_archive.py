@@ -9,7 +9,7 @@ from app.archive.forms import AssessmentSettingsForm, ProductForm, UnitLevelsFor
 from app.archive.models import Product, UnitLevel
 from app.archive.services import assessment_settings, save_record, save_unit_levels
 from app.core.htmx import render
-from app.core.locking import detect_conflict
+from app.core.locking import edit_page
 from app.core.models import put_setting
 from app.extensions import db
 
@@ -26,18 +26,8 @@ def catalogue():
 @bp.route("/catalogue/<int:product_id>", methods=["GET", "POST"])
 @admin_only
 def product_edit(product_id: int | None):
-    product = db.get_or_404(Product, product_id) if product_id else Product()
-    form = ProductForm(obj=product if product_id else None)
-    conflict = None
-    if form.validate_on_submit():
-        conflict = product_id and detect_conflict(product, form, form.data_fields)
-        if not conflict:
-            save_record(product, form)
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("admin.catalogue"))
-    status = 409 if conflict else 422 if form.errors else 200
-    return render("admin/product.html", form=form, product=product, conflict=conflict, status=status)
+    return edit_page(Product, product_id, ProductForm, save_record, "admin/product.html",
+                     url_for("admin.catalogue"), "product")
 
 
 @bp.route("/settings", methods=["GET", "POST"])

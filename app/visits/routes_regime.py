@@ -6,9 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.archive.services import save_record
 from app.core.clock import local_today
 from app.core.htmx import render
-from app.core.locking import detect_conflict
+from app.core.locking import edit_page
 from app.core.models import Role, put_setting
 from app.core.scoping import role_required
 from app.extensions import db
@@ -17,7 +18,6 @@ from app.visits.enums import Channel
 from app.visits.forms import BandDaysForm, CadenceRuleForm
 from app.visits.models import CadenceRule
 from app.visits.rules import BAND_LABELS, BANDS, BENCHMARK
-from app.visits.services import save_rule
 
 
 @bp.get("/overdue")
@@ -64,18 +64,8 @@ def rules():
 @bp.route("/rules/<int:rule_id>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def rule_edit(rule_id: int | None):
-    rule = db.get_or_404(CadenceRule, rule_id) if rule_id else CadenceRule()
-    form = CadenceRuleForm(obj=rule if rule_id else None)
-    conflict = None
-    if form.validate_on_submit():
-        conflict = rule_id and detect_conflict(rule, form, form.data_fields)
-        if not conflict:
-            save_rule(rule, form)
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("visits.rules"))
-    status = 409 if conflict else 422 if form.errors else 200
-    return render("visits/rule.html", form=form, rule=rule, conflict=conflict, status=status)
+    return edit_page(CadenceRule, rule_id, CadenceRuleForm, save_record, "visits/rule.html",
+                     url_for("visits.rules"), "rule")
 
 
 @bp.post("/rules/<int:rule_id>/delete")

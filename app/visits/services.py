@@ -12,7 +12,7 @@ from app.core.scoping import visible
 from app.extensions import db
 from app.visits.enums import ExtraService, InteractionStatus, Method, Purpose
 from app.visits.forms import TodayQuickLogForm
-from app.visits.models import CadenceRule, Interaction
+from app.visits.models import Interaction
 
 NEXT_STEP_TIME = time(9, 0)  # a booked next step without a time lands at the start of the working day
 
@@ -62,14 +62,6 @@ def quick_log(client: Client, form, user) -> Interaction:
 def extra_services_text(visit: Interaction) -> str:
     labels = [ExtraService(code).label for code in visit.extra_services if code in ExtraService._value2member_map_]
     return "、".join(labels + ([visit.extra_services_other] if visit.extra_services_other else []))
-
-
-def save_rule(rule: CadenceRule, form) -> CadenceRule:
-    for name in form.data_fields:
-        setattr(rule, name, form[name].data)
-    db.session.add(rule)
-    db.session.flush()
-    return rule
 
 
 def log_greeting(contact: Contact, occasion: str, user) -> Interaction:

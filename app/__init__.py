@@ -52,6 +52,7 @@ def select_locale() -> str:
 
 def register_extensions(app: Flask) -> None:
     from app.core import audit  # noqa: F401  (registers the session events)
+    from app.core.htmx import is_htmx
     from app.core.models import User
 
     os.makedirs(app.instance_path, exist_ok=True)
@@ -71,7 +72,7 @@ def register_extensions(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def unauthorized():
         target = url_for("auth.login", next=request.full_path.rstrip("?"))
-        if request.headers.get("HX-Request") == "true":
+        if is_htmx():
             return "", 401, {"HX-Redirect": target}
         flash(login_manager.login_message, "info")
         return redirect(target)
@@ -80,9 +81,9 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app import admin, archive, auth, dashboard, visits
 
-    for module in (auth, admin, dashboard, archive, visits):
-        app.register_blueprint(module.bp)
-    app.register_blueprint(visits.routes_care.calendar_bp)
+    for domain in (auth, admin, dashboard, archive, visits):
+        for blueprint in getattr(domain, "BLUEPRINTS", (domain.bp,)):
+            app.register_blueprint(blueprint)
     app.add_url_rule("/healthz", "healthz", healthz)
 
 
@@ -108,8 +109,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from app.core.audit import shown_value
-    from app.core.models import AuditAction, Role
-    from app.core.navigation import main_nav
+    from app.core.models import AuditAction
+    from app.core.plugins import main_nav
 
     @app.template_filter("date")
     def _date(value):
@@ -132,7 +133,7 @@ def register_template_helpers(app: Flask) -> None:
     def _money(value):
         return f"{value:,.2f} 元" if value is not None else ""
 
-    app.jinja_env.globals.update(Role=Role, main_nav=main_nav, audit_value=shown_value,
+    app.jinja_env.globals.update(main_nav=main_nav, audit_value=shown_value,
                                  has_endpoint=lambda endpoint: endpoint in app.view_functions,
                                  audit_action_label=lambda action: AuditAction(action).label)
 
@@ -143,7 +144,5 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from app.core.cli import register
-    from app.demo import seed_demo_command
 
     register(app)
-    app.cli.add_command(seed_demo_command)

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 
 from app.auth.forms import NewPasswordMixin, normalise_username
 from app.config import Config
-from app.core.locking import VersionedFormMixin
+from app.core.forms import VersionedFormMixin
 from app.core.models import Role, User
 from app.extensions import db
 
@@ -30,7 +30,7 @@ class UserCreateForm(UserFieldsMixin, NewPasswordMixin, FlaskForm):
 class UserEditForm(VersionedFormMixin, UserFieldsMixin, FlaskForm):
     active = BooleanField(_l("Active (may sign in)"))
 
-    fields_compared = ("display_name", "role", "locale", "active")
+    data_fields = ("display_name", "role", "locale", "active")
 
 
 class ResetPasswordForm(NewPasswordMixin, FlaskForm):

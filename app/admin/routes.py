@@ -1,18 +1,22 @@
-from flask import abort, flash, redirect, url_for
+"""Users (admin) and the recycle bin (admin, manager)."""
+from flask import abort, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.admin import bp
+from app.admin.access import BIN_KEEPERS, USER_ADMINS
 from app.admin.forms import ResetPasswordForm, UserCreateForm, UserEditForm
-from app.admin.services import create_user, deleted_records, recyclable_model, update_user
-from app.core.htmx import render
-from app.core.locking import detect_conflict
-from app.core.models import AuditEvent, Role, User
+from app.admin.services import deleted_records, recyclable_model, update_user
+from app.core.errors import Refused
+from app.core.forms import form_data, form_status, submitted
+from app.core.htmx import render, saved
+from app.core.models import AuditEvent, User
 from app.core.scoping import get_or_404, role_required
+from app.core.users import create_user
 from app.extensions import db
 
-admin_only = role_required(Role.ADMIN)
+admin_only = role_required(*USER_ADMINS)
 
 
 @bp.get("/users")
@@ -29,25 +33,23 @@ def user_new():
     if form.validate_on_submit():
         user = create_user(form.username.data, form.display_name.data, form.role.data, form.new_password.data,
                            form.locale.data)
-        db.session.commit()
-        flash(_("User %(name)s created.", name=user.username), "success")
-        return redirect(url_for("admin.users"))
-    return render("admin/user_new.html", form=form, status=422 if form.errors else 200)
+        return saved(url_for("admin.users"), _("User %(name)s created.", name=user.username))
+    return render("admin/user_new.html", form=form, status=form_status(form))
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @admin_only
 def user_edit(user_id: int):
     user = db.get_or_404(User, user_id)
-    form, conflict, problem = UserEditForm(obj=user), None, None
-    if form.validate_on_submit():
-        conflict = detect_conflict(user, form, UserEditForm.fields_compared)
-        if not conflict and not (problem := update_user(user, form, current_user)):
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("admin.users"))
-    status = 409 if conflict else 422 if (form.errors or problem) else 200
-    return _user_page(user, form, ResetPasswordForm(formdata=None), status, conflict=conflict, problem=problem)
+    form = UserEditForm(obj=user)
+    if submitted(form, user):
+        try:
+            update_user(user, form_data(form), current_user)
+        except Refused as refused:
+            refused.show_on(form)
+        else:
+            return saved(url_for("admin.users"))
+    return _user_page(user, form, ResetPasswordForm(formdata=None), form_status(form), conflict=form.conflict)
 
 
 @bp.post("/users/<int:user_id>/password")
@@ -57,9 +59,7 @@ def user_password(user_id: int):
     password_form = ResetPasswordForm()
     if password_form.validate_on_submit():
         user.set_password(password_form.new_password.data)
-        db.session.commit()
-        flash(_("Password of %(name)s reset.", name=user.username), "success")
-        return redirect(url_for("admin.users"))
+        return saved(url_for("admin.users"), _("Password of %(name)s reset.", name=user.username))
     return _user_page(user, UserEditForm(obj=user, formdata=None), password_form, 422)
 
 
@@ -70,17 +70,15 @@ def _user_page(user, form, password_form, status, **context):
 
 
 @bp.get("/recycle-bin")
-@role_required(Role.ADMIN, Role.MANAGER)
+@role_required(*BIN_KEEPERS)
 def recycle_bin():
     return render("admin/recycle_bin.html", bins=deleted_records(current_user))
 
 
 @bp.post("/recycle-bin/<entity>/<int:record_id>/restore")
-@role_required(Role.ADMIN, Role.MANAGER)
+@role_required(*BIN_KEEPERS)
 def restore(entity: str, record_id: int):
     model = recyclable_model(entity) or abort(404)
     record = get_or_404(model, record_id, deleted=True)
     record.restore()
-    db.session.commit()
-    flash(_("%(name)s restored.", name=str(record)), "success")
-    return redirect(url_for("admin.recycle_bin"))
+    return saved(url_for("admin.recycle_bin"), _("%(name)s restored.", name=str(record)))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from app.archive.models import Attachment
+from app.core.errors import Refused
 from app.core.scoping import visible
 from app.extensions import db
 
@@ -30,8 +31,11 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_FILENAME = 200
 
 
-class UploadRefused(ValueError):
-    """An upload we will not keep; the message is for the person who sent it."""
+class UploadRefused(Refused):
+    """An upload we will not keep; the message is for the person who sent it, beside the file field."""
+
+    def __init__(self, message: str):
+        super().__init__(message, "file")
 
 
 def sniff(head: bytes) -> tuple[str, str] | None:

@@ -36,19 +36,9 @@ from app.archive.enums import (
     StrategyLayer,
     ValueGrade,
 )
-from app.archive.rules import CRITERIA, CRITERIA_LABELS, check_thresholds, valid_day
-from app.core.locking import VersionedFormMixin
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def enum_field(label, enum_cls, required=False, **kwargs):
-    """A select over an enum; optional ones start with an empty 'not set' choice and give None."""
-    choices = ([] if required else [("", _l("— not set —"))]) + enum_cls.choices()
-    return SelectField(label, choices=choices, coerce=lambda v: enum_cls(v) if v else None,
-                       validators=[DataRequired()] if required else [Optional()], **kwargs)
+from app.archive.rules import CRITERIA, CRITERIA_LABELS, check_thresholds
+from app.core.dates import valid_day
+from app.core.forms import VersionedFormMixin, enum_field, strip
 
 
 class ClientForm(VersionedFormMixin, FlaskForm):
@@ -133,6 +123,7 @@ class ContactForm(VersionedFormMixin, FlaskForm):
     data_fields = ("name", "gender", "title", "department", "decision_role", "is_key_person",
                    "is_inside_contact", "stance", "mobile", "phone", "email", "wechat", "hometown", "hobbies",
                    "personality", "family_notes", "tenure", "authority", "notes", "still_at_client")
+    new_fields = (*data_fields, "birthday_month", "birthday_day", "birthday_year", "birthday_lunar")
 
 
 class SpecialDateForm(VersionedFormMixin, FlaskForm):

@@ -13,12 +13,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from app.archive.access import chooses_owner
 from app.archive.forms import ClientForm
 from app.archive.models import Client, UnitLevel
 from app.archive.queries import owner_choices
 from app.archive.rules import normalise_name
 from app.archive.services import save_client
 from app.archive.spreadsheet import COLUMN_OF, ENUMS, IMPORT_FIELDS, LABELS
+from app.core.forms import form_data
 from app.core.models import User, get_setting, put_setting
 from app.extensions import db
 
@@ -47,7 +49,7 @@ class RowCheck:
     errors: list[str] = field(default_factory=list)
     duplicate_of: str | None = None
     duplicate_id: int | None = None  # set only when the user may open the existing client
-    form: ClientForm | None = field(default=None, repr=False, compare=False)
+    data: dict = field(default_factory=dict, repr=False, compare=False)  # what save_client takes
 
 
 def _key(text) -> str:
@@ -147,7 +149,7 @@ def check_rows(rows: list[list[str]], mapping: dict[int, str], user) -> list[Row
     """Every row checked as the client form would check it, plus duplicates by normalised name against the
     clients already kept (all of them, not only the user's) and the rows above it in the file."""
     known = _Known.load(user)
-    if not user.sees_all_clients:
+    if not chooses_owner(user):
         mapping = {index: name for index, name in mapping.items() if name != "owner"}  # a rep owns their imports
     seen_in_file: dict[str, int] = {}
     checks = []
@@ -163,7 +165,7 @@ def check_rows(rows: list[list[str]], mapping: dict[int, str], user) -> list[Row
 def _check_row(line: int, values: dict[str, str], known: _Known, user) -> RowCheck:
     formdata, errors = MultiDict(), {}
     for name in IMPORT_FIELDS:
-        if name != "owner" or user.sees_all_clients:
+        if name != "owner" or chooses_owner(user):
             form_field, formdata[form_field], errors[name] = _form_value(name, values.get(name, ""), known, user)
     form = _row_form(formdata, known, user)
     form.validate()
@@ -171,7 +173,7 @@ def _check_row(line: int, values: dict[str, str], known: _Known, user) -> RowChe
     for form_field, messages in form.errors.items():
         errors.setdefault(_FILE_FIELD_OF.get(form_field, form_field), messages[0])
     shown = [f"{LABELS[name]}: {errors[name]}" for name in IMPORT_FIELDS if name in errors]
-    return RowCheck(line=line, values=values, errors=shown, form=form)
+    return RowCheck(line=line, values=values, errors=shown, data=form_data(form))
 
 
 def _form_value(name: str, raw: str, known: _Known, user) -> tuple[str, str, str | None]:
@@ -204,7 +206,7 @@ def _form_value(name: str, raw: str, known: _Known, user) -> tuple[str, str, str
 def _row_form(formdata: MultiDict, known: _Known, user) -> ClientForm:
     form = ClientForm(formdata=formdata, meta={"csrf": False})
     form.unit_level_id.choices = known.unit_level_choices
-    if user.sees_all_clients:
+    if chooses_owner(user):
         form.owner_id.choices = known.owner_choices
     else:
         del form.owner_id
@@ -233,7 +235,7 @@ def import_rows(checks: list[RowCheck], user, skip_duplicates: bool) -> int:
     for check in checks:
         if skip_duplicates and check.duplicate_of:
             continue
-        save_client(Client(), check.form, user)
+        save_client(Client(), check.data, user)
         created += 1
     return created
 

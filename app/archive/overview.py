@@ -1,33 +1,22 @@
 """What the client page shows: one screen a rep reads before walking in. A fixed number of queries."""
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.archive.access import can_edit_clients
 from app.archive.attachments import attachment_list
 from app.archive.enums import AssetStatus, ProductCategory
 from app.archive.forms import AttachmentForm, ContactForm
 from app.archive.models import Assessment, Asset, Client, Contact, Product, SpecialDate
-from app.archive.rules import days_until, next_occurrence
 from app.core.clock import local_today
-from app.core.models import Role
+from app.core.dates import days_until, next_occurrence
+from app.core.plugins import client_panels
 from app.extensions import db
 
 UPCOMING_DAYS = 60
 EXPIRY_DAYS = 90
-
-# Domains above the archive (visits, complaints, deals) add sections to the client page without the archive
-# importing them: each registers a function (client, user, **overrides) -> rendered HTML.
-PANELS: list[Callable[..., Markup]] = []
-
-
-def client_panel(function: Callable[..., Markup]) -> Callable[..., Markup]:
-    PANELS.append(function)
-    return function
-
 
 @dataclass
 class Upcoming:
@@ -63,7 +52,8 @@ def catalogue_gaps(client: Client) -> list[Product]:
 
 
 def client_page(client: Client, user, today: date | None = None, **panel_overrides) -> dict:
-    """Everything the client page shows; ``panel_overrides`` reach the panels (e.g. a form with errors)."""
+    """Everything the client page shows; the sections other domains add come from core.plugins.client_panels,
+    and ``panel_overrides`` reach them (e.g. a form with errors)."""
     today = today or local_today()
     contacts = db.session.execute(
         select(Contact).where(Contact.client_id == client.id, Contact.deleted_at.is_(None))
@@ -85,6 +75,6 @@ def client_page(client: Client, user, today: date | None = None, **panel_overrid
         "gaps": catalogue_gaps(client), "assessments": assessments, "today": today,
         "attachments": db.session.execute(attachment_list(client, user)).unique().scalars().all(),
         "attachment_form": AttachmentForm(), "contact_form": ContactForm(formdata=None),
-        "can_edit": user.role != Role.SERVICE,
-        "panels": [panel(client, user, **panel_overrides) for panel in PANELS],
+        "can_edit": can_edit_clients(user),
+        "panels": client_panels(client, user, **panel_overrides),
     }

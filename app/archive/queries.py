@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, exists, or_, select
 from werkzeug.datastructures import MultiDict
 
+from app.archive.access import OWNER_ROLES
 from app.archive.enums import (
     ClientCategory,
     Demand,
@@ -18,9 +19,9 @@ from app.archive.enums import (
     StrategyLayer,
     ValueGrade,
 )
-from app.archive.models import Client, Contact
-from app.archive.rules import normalise_name
-from app.core.models import Role, User
+from app.archive.models import Assessment, Client, Contact, Product, UnitLevel
+from app.archive.rules import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS, normalise_name
+from app.core.models import User, get_setting
 from app.core.scoping import visible
 from app.extensions import db
 
@@ -133,7 +134,7 @@ def client_list(user, filters: ClientFilters | None = None) -> Select:
 
 def owner_choices():
     """Users a client can belong to: active sales reps and managers."""
-    return (select(User).where(User.active.is_(True), User.role.in_([Role.SALES, Role.MANAGER]))
+    return (select(User).where(User.active.is_(True), User.role.in_(OWNER_ROLES))
             .order_by(User.display_name))
 
 
@@ -161,3 +162,36 @@ def duplicates_of(name: str, exclude_id: int | None = None) -> list[Client]:
     if exclude_id:
         stmt = stmt.where(Client.id != exclude_id)
     return db.session.execute(stmt.limit(5)).scalars().all()
+
+
+def client_choices(user) -> list[tuple[int, str]]:
+    """(id, name) of every client the user may see, for a select."""
+    rows = db.session.execute(visible(select(Client.id, Client.name), Client, user).order_by(Client.name)).all()
+    return [(row.id, row.name) for row in rows]
+
+
+def contact_choices(client: Client) -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Contact.id, Contact.name).where(
+        Contact.client_id == client.id, Contact.deleted_at.is_(None)).order_by(Contact.name)).all()
+    return [(row.id, row.name) for row in rows]
+
+
+def product_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Product.id, Product.name).where(Product.active.is_(True))
+                              .order_by(Product.category, Product.name)).all()
+    return [(row.id, row.name) for row in rows]
+
+
+def unit_level_choices() -> list[tuple[int, str]]:
+    return [(u.id, u.name) for u in db.session.execute(select(UnitLevel).order_by(UnitLevel.position)).scalars()]
+
+
+def assessment_settings() -> tuple[dict[str, int], dict[str, int]]:
+    """The admin's weights and grade thresholds, or the defaults."""
+    return (get_setting("assessment_weights", DEFAULT_WEIGHTS),
+            get_setting("assessment_thresholds", DEFAULT_THRESHOLDS))
+
+
+def latest_assessment(client: Client) -> Assessment | None:
+    return db.session.execute(select(Assessment).where(Assessment.client_id == client.id)
+                              .order_by(Assessment.assessed_at.desc(), Assessment.id.desc()).limit(1)).scalar()

@@ -1,32 +1,39 @@
+"""The client list, one client, new/edit/delete, history and handover to another rep."""
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.archive import bp
+from app.archive.access import ASSIGNERS, EDITORS, can_transfer, chooses_owner
 from app.archive.forms import ClientForm
 from app.archive.models import Client
 from app.archive.overview import client_page
-from app.archive.queries import SORT_LABELS, ClientFilters, client_list, duplicates_of, filter_choices, owner_choices
-from app.archive.services import save_client, transfer_clients, unit_level_choices
+from app.archive.queries import (
+    SORT_LABELS,
+    ClientFilters,
+    client_list,
+    duplicates_of,
+    filter_choices,
+    owner_choices,
+    unit_level_choices,
+)
+from app.archive.services import save_client, transfer_clients
 from app.core.audit import user_names
-from app.core.htmx import render, wants_fragment
-from app.core.locking import detect_conflict
-from app.core.models import AuditEvent, Role
+from app.core.forms import form_data, form_status, submitted
+from app.core.htmx import render, saved, wants_fragment
+from app.core.models import AuditEvent
 from app.core.navigation import safe_next
 from app.core.scoping import get_or_404, role_required
 from app.extensions import db
-
-EDITORS = (Role.ADMIN, Role.MANAGER, Role.SALES)
-ASSIGNERS = (Role.ADMIN, Role.MANAGER)
 
 
 def _client_form(**kwargs) -> ClientForm:
     form = ClientForm(**kwargs)
     form.unit_level_id.choices = [("", _("— not set —"))] + unit_level_choices()
-    if current_user.sees_all_clients:
+    if chooses_owner(current_user):
         form.owner_id.choices = [(u.id, u.display_name) for u in db.session.execute(owner_choices()).scalars()]
     else:
-        del form.owner_id  # a sales rep owns what they create and edit
+        del form.owner_id
     return form
 
 
@@ -47,10 +54,10 @@ def index():
     page = db.paginate(client_list(current_user, filters), per_page=current_app.config["PAGE_SIZE"],
                        error_out=False)
     owners = db.session.execute(owner_choices()).scalars().all() if current_user.sees_all_clients else []
-    can_transfer = current_user.role in ASSIGNERS
     response = render("archive/index.html", block="client_list", page=page, filters=filters,
                       selected=filters.selected(), filter_choices=filter_choices(current_user, owners),
-                      sort_choices=list(SORT_LABELS.items()), can_transfer=can_transfer, owners=owners)
+                      sort_choices=list(SORT_LABELS.items()), can_transfer=can_transfer(current_user),
+                      owners=owners)
     response.headers["HX-Push-Url"] = canonical  # the address bar gets the short, bookmarkable URL
     return response
 
@@ -65,13 +72,12 @@ def _page_arg() -> dict:
 def new():
     form = _client_form(owner_id=current_user.id)
     duplicates = []
-    if form.validate_on_submit() and not (duplicates := _duplicates_block(form)):
-        client = save_client(Client(), form, current_user)
-        db.session.commit()
-        flash(_("Client %(name)s created.", name=client.name), "success")
-        return redirect(url_for("archive.detail", client_id=client.id))
-    status = 422 if (form.errors or duplicates) else 200
-    return render("archive/form.html", form=form, client=None, duplicates=duplicates, status=status)
+    if submitted(form) and not (duplicates := _duplicates_block(form)):
+        client = save_client(Client(), form_data(form), current_user)
+        return saved(url_for("archive.detail", client_id=client.id),
+                     _("Client %(name)s created.", name=client.name))
+    return render("archive/form.html", form=form, client=None, duplicates=duplicates,
+                  status=form_status(form, duplicates))
 
 
 @bp.get("/<int:client_id>")
@@ -86,17 +92,12 @@ def detail(client_id: int):
 def edit(client_id: int):
     client = get_or_404(Client, client_id)
     form = _client_form(obj=client)
-    conflict, duplicates = None, []
-    if form.validate_on_submit():
-        conflict = detect_conflict(client, form, ClientForm.data_fields)
-        if not conflict and not (duplicates := _duplicates_block(form, client)):
-            save_client(client, form, current_user)
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("archive.detail", client_id=client.id))
-    status = 409 if conflict else 422 if (form.errors or duplicates) else 200
-    return render("archive/form.html", form=form, client=client, conflict=conflict, duplicates=duplicates,
-                  status=status)
+    duplicates = []
+    if submitted(form, client) and not (duplicates := _duplicates_block(form, client)):
+        save_client(client, form_data(form), current_user)
+        return saved(url_for("archive.detail", client_id=client.id))
+    return render("archive/form.html", form=form, client=client, conflict=form.conflict, duplicates=duplicates,
+                  status=form_status(form, duplicates))
 
 
 @bp.post("/<int:client_id>/delete")
@@ -104,9 +105,7 @@ def edit(client_id: int):
 def delete(client_id: int):
     client = get_or_404(Client, client_id)
     client.soft_delete(current_user)
-    db.session.commit()
-    flash(_("%(name)s moved to the recycle bin.", name=client.name), "success")
-    return redirect(url_for("archive.index"))
+    return saved(url_for("archive.index"), _("%(name)s moved to the recycle bin.", name=client.name))
 
 
 @bp.get("/<int:client_id>/history")

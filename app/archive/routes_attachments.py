@@ -1,20 +1,17 @@
 """Photos and scans on the client page: upload (also from the tablet camera), serve, move to the recycle bin."""
-from flask import abort, flash, redirect, send_file, url_for
+from flask import abort, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.archive import bp
+from app.archive.access import EDITORS, UPLOADERS
 from app.archive.attachments import UploadRefused, file_path, human_size, is_previewable, save_upload
 from app.archive.forms import AttachmentForm
 from app.archive.models import Attachment, Client
 from app.archive.overview import client_page
-from app.core.htmx import render
-from app.core.models import Role
-from app.core.scoping import get_or_404, is_htmx, role_required
-from app.extensions import db
-
-UPLOADERS = (Role.ADMIN, Role.MANAGER, Role.SALES, Role.SERVICE)  # service photographs on site
-EDITORS = (Role.ADMIN, Role.MANAGER, Role.SALES)
+from app.core.forms import form_status
+from app.core.htmx import render, saved
+from app.core.scoping import get_or_404, role_required
 
 bp.add_app_template_filter(human_size, "filesize")
 bp.add_app_template_test(is_previewable, "previewable")
@@ -27,10 +24,10 @@ def _client_attachment(client_id: int, attachment_id: int) -> Attachment:
     return attachment
 
 
-def _attachments_section(client: Client, form: AttachmentForm, status: int = 200):
+def _attachments_section(client: Client, form: AttachmentForm):
     # htmx gets the block alone; a plain POST that failed gets the whole client page around the form.
     context = client_page(client, current_user) | {"attachment_form": form}
-    return render("archive/detail.html", block="attachments", status=status, **context)
+    return render("archive/detail.html", block="attachments", status=form_status(form), **context)
 
 
 @bp.post("/<int:client_id>/attachments")
@@ -42,14 +39,12 @@ def attachment_add(client_id: int):
         try:
             attachment = save_upload(client, form.file.data, form.caption.data, current_user)
         except UploadRefused as refused:
-            form.file.errors.append(str(refused))
+            refused.show_on(form)
         else:
-            db.session.commit()
-            if not is_htmx():
-                flash(_("%(name)s uploaded.", name=attachment.filename), "success")
-                return redirect(url_for("archive.detail", client_id=client.id, _anchor="attachments"))
-            form = AttachmentForm(formdata=None)
-    return _attachments_section(client, form, status=422 if form.errors else 200)
+            return saved(url_for("archive.detail", client_id=client.id, _anchor="attachments"),
+                         _("%(name)s uploaded.", name=attachment.filename),
+                         fragment=lambda: _attachments_section(client, AttachmentForm(formdata=None)))
+    return _attachments_section(client, form)
 
 
 @bp.get("/<int:client_id>/attachments/<int:attachment_id>")
@@ -70,6 +65,5 @@ def attachment_file(client_id: int, attachment_id: int):
 def attachment_delete(client_id: int, attachment_id: int):
     attachment = _client_attachment(client_id, attachment_id)
     attachment.soft_delete(current_user)
-    db.session.commit()
-    flash(_("%(name)s moved to the recycle bin.", name=attachment.filename), "success")
-    return redirect(url_for("archive.detail", client_id=client_id, _anchor="attachments"))
+    return saved(url_for("archive.detail", client_id=client_id, _anchor="attachments"),
+                 _("%(name)s moved to the recycle bin.", name=attachment.filename))

@@ -1,29 +1,21 @@
 """Contacts, their special dates and the installed base of a client: add, edit, move to the recycle bin."""
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.archive import bp
+from app.archive.access import ASSET_EDITORS, EDITORS, can_edit_clients
 from app.archive.forms import AssetForm, ContactForm, SpecialDateForm
 from app.archive.models import Asset, Client, Contact, SpecialDate
 from app.archive.overview import upcoming_dates
-from app.archive.services import (
-    add_contact,
-    contact_choices,
-    product_choices,
-    save_asset,
-    save_record,
-)
+from app.archive.queries import contact_choices, product_choices
+from app.archive.services import add_contact, save_asset
 from app.core.clock import local_today
-from app.core.htmx import render
-from app.core.locking import detect_conflict
-from app.core.models import Role
+from app.core.forms import form_data, form_status, submitted
+from app.core.htmx import render, saved
+from app.core.records import save_record
 from app.core.scoping import get_or_404, role_required
-from app.extensions import db
-
-EDITORS = (Role.ADMIN, Role.MANAGER, Role.SALES)
-ASSET_EDITORS = (*EDITORS, Role.SERVICE)  # service keeps the installed base (DESIGN.md, roles)
 
 CONTACT_GROUPS = [
     (None, ("name", "gender", "title", "department", "mobile", "phone", "email", "wechat")),
@@ -45,34 +37,28 @@ def _owned(model, client_id: int, record_id: int):
     return record
 
 
-def _form_page(client, form, groups, title, conflict=None, delete_url=None):
-    status = 409 if conflict else 422 if form.errors else 200
+def _form_page(client, form, groups, title, delete_url=None):
     return render("archive/record_form.html", client=client, form=form, groups=groups, title=title,
-                  conflict=conflict, delete_url=delete_url, status=status,
+                  conflict=getattr(form, "conflict", None), delete_url=delete_url, status=form_status(form),
                   cancel_url=url_for("archive.detail", client_id=client.id))
 
 
-def _saved(client, message: str, anchor: str):
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("archive.detail", client_id=client.id, _anchor=anchor))
+def _back_to(client, anchor: str) -> str:
+    return url_for("archive.detail", client_id=client.id, _anchor=anchor)
 
 
 def _edit(client, record, form, groups, title, anchor, save=save_record):
     """The edit flow every sub-record shares: validate, catch a stale save, save, commit."""
-    conflict = None
-    if form.validate_on_submit():
-        conflict = detect_conflict(record, form, form.data_fields)
-        if not conflict:
-            save(record, form)
-            return _saved(client, _("Saved."), anchor)
+    if submitted(form, record):
+        save(record, form_data(form))
+        return saved(_back_to(client, anchor))
     endpoint = request.endpoint.removesuffix("_edit") + "_delete"
-    return _form_page(client, form, groups, title, conflict, url_for(endpoint, **request.view_args))
+    return _form_page(client, form, groups, title, url_for(endpoint, **request.view_args))
 
 
 def _delete(client, record, anchor):
     record.soft_delete(current_user)
-    return _saved(client, _("%(name)s moved to the recycle bin.", name=str(record)), anchor)
+    return saved(_back_to(client, anchor), _("%(name)s moved to the recycle bin.", name=str(record)))
 
 
 @bp.route("/<int:client_id>/contacts/new", methods=["GET", "POST"])
@@ -80,9 +66,9 @@ def _delete(client, record, anchor):
 def contact_new(client_id: int):
     client = get_or_404(Client, client_id)
     form = ContactForm()
-    if form.validate_on_submit():
-        contact = add_contact(client, form)
-        return _saved(client, _("Contact %(name)s added.", name=contact.name), "contacts")
+    if submitted(form):
+        contact = add_contact(client, form_data(form, ContactForm.new_fields))
+        return saved(_back_to(client, "contacts"), _("Contact %(name)s added.", name=contact.name))
     return _form_page(client, form, CONTACT_GROUPS, _("New contact"))
 
 
@@ -92,7 +78,7 @@ def contact_detail(client_id: int, contact_id: int):
     contact = _owned(Contact, client_id, contact_id)
     upcoming = upcoming_dates(contact.special_dates, local_today(), within=366)
     return render("archive/contact.html", client=contact.client, contact=contact, upcoming=upcoming,
-                  can_edit=current_user.role in EDITORS)
+                  can_edit=can_edit_clients(current_user))
 
 
 @bp.route("/<int:client_id>/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
@@ -122,9 +108,9 @@ def _special_date_form(client, **kwargs) -> SpecialDateForm:
 def special_date_new(client_id: int):
     client = get_or_404(Client, client_id)
     form = _special_date_form(client, contact_id=request.args.get("contact_id", type=int))
-    if form.validate_on_submit():
-        save_record(SpecialDate(client_id=client.id), form)
-        return _saved(client, _("Special date added."), "upcoming")
+    if submitted(form):
+        save_record(SpecialDate(client_id=client.id), form_data(form))
+        return saved(_back_to(client, "upcoming"), _("Special date added."))
     return _form_page(client, form, SPECIAL_DATE_GROUPS, _("New special date"))
 
 
@@ -154,9 +140,9 @@ def _asset_form(**kwargs) -> AssetForm:
 def asset_new(client_id: int):
     client = get_or_404(Client, client_id)
     form = _asset_form()
-    if form.validate_on_submit():
-        save_asset(Asset(client_id=client.id), form)
-        return _saved(client, _("Asset added."), "assets")
+    if submitted(form):
+        save_asset(Asset(client_id=client.id), form_data(form))
+        return saved(_back_to(client, "assets"), _("Asset added."))
     return _form_page(client, form, ASSET_GROUPS, _("New asset"))
 
 

@@ -1,14 +1,11 @@
 """The archive's rules as plain functions: data in, data out; no request, no database."""
 import re
 import unicodedata
-from calendar import monthrange
 from collections.abc import Mapping
-from datetime import date
 from fractions import Fraction
 from math import floor
 
 from flask_babel import lazy_gettext as _l
-from lunar_python import Lunar, LunarMonth, LunarYear
 
 # Legal-form words that differ between spellings of one organisation (seed 000: "无论成交与否,都要给客户进行建档").
 _LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "集团", "公司")
@@ -116,50 +113,3 @@ def grade_for_score(score: int, thresholds: Mapping[str, int]) -> str:
         if score >= thresholds[grade]:
             return grade
     return "D"
-
-
-# --- Special dates ----------------------------------------------------------------------------------------
-
-
-def _solar_in_year(year: int, month: int, day: int) -> date:
-    """The solar date of a yearly month/day in `year`; Feb 29 falls on Feb 28 in a common year."""
-    if month == 2 and day == 29 and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
-        return date(year, 2, 28)
-    return date(year, month, day)
-
-
-def _lunar_in_year(lunar_year: int, month: int, day: int, leap: bool) -> date:
-    """The solar date of lunar month/day in `lunar_year`: the leap month when asked for and that year has it,
-    and day 30 moved to the 29th in a short (29-day) month, so 腊月三十 becomes that year's 除夕."""
-    if leap and LunarYear.fromYear(lunar_year).getLeapMonth() == month:
-        month = -month  # lunar-python numbers a leap month negatively
-    day = min(day, LunarMonth.fromYm(lunar_year, month).getDayCount())
-    solar = Lunar.fromYmd(lunar_year, month, day).getSolar()
-    return date(solar.getYear(), solar.getMonth(), solar.getDay())
-
-
-def next_occurrence(month: int, day: int, today: date, *, lunar: bool = False, leap: bool = False) -> date:
-    """The next solar date on or after `today` on which a yearly date falls (DESIGN.md: birthdays of contacts
-    and their family, often lunar 农历). A lunar year starts in late January or February, so the lunar date of
-    last lunar year may still lie ahead early this solar year; next lunar year's always lies ahead."""
-    if lunar:
-        if not (1 <= month <= 12 and 1 <= day <= 30):
-            raise ValueError(f"No lunar month {month} day {day}.")
-        candidates = (_lunar_in_year(year, month, day, leap) for year in range(today.year - 1, today.year + 2))
-    else:
-        date(2000, month, day)  # a leap year, so this raises ValueError only for dates no year has
-        candidates = (_solar_in_year(year, month, day) for year in (today.year, today.year + 1))
-    return next(candidate for candidate in candidates if candidate >= today)
-
-
-def days_until(target: date, today: date) -> int:
-    """Whole days from `today` to `target`: 0 on the day itself, negative once it has passed."""
-    return (target - today).days
-
-
-def valid_day(month: int, day: int, *, lunar: bool = False) -> bool:
-    """Whether a yearly date can exist: a lunar month has at most 30 days; a solar one its calendar length,
-    with 29 February allowed (it falls on the 28th in common years)."""
-    if lunar:
-        return 1 <= month <= 12 and 1 <= day <= 30
-    return 1 <= month <= 12 and 1 <= day <= (29 if month == 2 else monthrange(2001, month)[1])

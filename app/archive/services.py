@@ -1,83 +1,50 @@
-"""Writes to the archive. They flush, the route commits: one request, one unit of work."""
+"""Writes to the archive: plain data in; they flush, the route commits (one request, one unit of work)."""
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.archive.access import owner_for
 from app.archive.enums import SpecialDateKind, ValueGrade
 from app.archive.models import Assessment, Asset, Client, Contact, Product, SpecialDate, UnitLevel
-from app.archive.queries import owner_choices
-from app.archive.rules import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS, assessment_score, grade_for_score, normalise_name
-from app.core.models import User, get_setting
+from app.archive.queries import assessment_settings, owner_choices
+from app.archive.rules import assessment_score, grade_for_score, normalise_name
+from app.core.errors import Refused
+from app.core.models import User
+from app.core.records import apply, save_record
 from app.core.scoping import visible
 from app.extensions import db
 
 
-def apply_form(record, form, fields=None) -> None:
-    """Copy the form's data fields that the form has onto the record; an empty value of a NOT NULL column
-    becomes the column's default ("" for text), so a blank field never fails the insert."""
-    columns = type(record).__table__.c
-    for name in fields or form.data_fields:
-        if name in form:
-            value = form[name].data
-            if value is None and not columns[name].nullable and columns[name].default is not None:
-                value = columns[name].default.arg
-            setattr(record, name, value)
-
-
-def save_client(client: Client, form, user) -> Client:
-    """Create or update a client from a ClientForm. A sales rep always owns what they create."""
-    apply_form(client, form, [f for f in form.data_fields if f != "owner_id"])
-    if "owner_id" in form and user.sees_all_clients:
-        client.owner_id = form.owner_id.data
-    elif client.owner_id is None:
-        client.owner_id = user.id
+def save_client(client: Client, data: dict, user) -> Client:
+    """Create or update a client. A sales rep always owns what they create (archive.access.owner_for)."""
+    data = dict(data)
+    chosen_owner = data.pop("owner_id", None)
+    apply(client, data)
+    client.owner_id = owner_for(user, chosen_owner, client.owner_id)
     client.name_key = normalise_name(client.name)
     db.session.add(client)
     db.session.flush()
     return client
 
 
-def save_record(record, form):
-    apply_form(record, form)
-    db.session.add(record)
-    db.session.flush()
-    return record
-
-
-def add_contact(client: Client, form) -> Contact:
-    """A new contact; a birthday given on the form becomes their birthday special date."""
-    contact = save_record(Contact(client_id=client.id), form)
-    if form.birthday_month.data and form.birthday_day.data:
+def add_contact(client: Client, data: dict) -> Contact:
+    """A new contact; a birthday given with it becomes their birthday special date."""
+    contact = save_record(Contact(client_id=client.id), data)
+    if data.get("birthday_month") and data.get("birthday_day"):
         db.session.add(SpecialDate(client_id=client.id, contact_id=contact.id, kind=SpecialDateKind.BIRTHDAY,
-                                   month=form.birthday_month.data, day=form.birthday_day.data,
-                                   year=form.birthday_year.data, is_lunar=form.birthday_lunar.data))
+                                   month=data["birthday_month"], day=data["birthday_day"],
+                                   year=data.get("birthday_year"), is_lunar=bool(data.get("birthday_lunar"))))
         db.session.flush()
     return contact
 
 
-def save_asset(asset: Asset, form) -> Asset:
+def save_asset(asset: Asset, data: dict) -> Asset:
     """An asset named after its catalogue product unless the user gave a name."""
-    apply_form(asset, form)
+    apply(asset, data)
     if not asset.name and asset.product_id:
         asset.name = db.session.get(Product, asset.product_id).name
     db.session.add(asset)
     db.session.flush()
     return asset
-
-
-def contact_choices(client: Client) -> list[tuple[int, str]]:
-    rows = db.session.execute(select(Contact.id, Contact.name).where(
-        Contact.client_id == client.id, Contact.deleted_at.is_(None)).order_by(Contact.name)).all()
-    return [(row.id, row.name) for row in rows]
-
-
-def product_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(select(Product.id, Product.name).where(Product.active.is_(True))
-                              .order_by(Product.category, Product.name)).all()
-    return [(row.id, row.name) for row in rows]
-
-
-def unit_level_choices() -> list[tuple[int, str]]:
-    return [(u.id, u.name) for u in db.session.execute(select(UnitLevel).order_by(UnitLevel.position)).scalars()]
 
 
 def transfer_clients(client_ids: list[int], owner_id: int | None, user) -> int | None:
@@ -96,17 +63,6 @@ def transfer_clients(client_ids: list[int], owner_id: int | None, user) -> int |
     return moved
 
 
-def assessment_settings() -> tuple[dict[str, int], dict[str, int]]:
-    """The admin's weights and grade thresholds, or the defaults."""
-    return (get_setting("assessment_weights", DEFAULT_WEIGHTS),
-            get_setting("assessment_thresholds", DEFAULT_THRESHOLDS))
-
-
-def latest_assessment(client: Client) -> Assessment | None:
-    return db.session.execute(select(Assessment).where(Assessment.client_id == client.id)
-                              .order_by(Assessment.assessed_at.desc(), Assessment.id.desc()).limit(1)).scalar()
-
-
 def assess_client(client: Client, scores: dict[str, int], override, reason: str, user) -> Assessment:
     """Score the client with the current weights, grade it, keep the breakdown and the grade change."""
     weights, thresholds = assessment_settings()
@@ -122,9 +78,9 @@ def assess_client(client: Client, scores: dict[str, int], override, reason: str,
     return assessment
 
 
-def save_unit_levels(names: list[str]) -> str | None:
+def save_unit_levels(names: list[str]) -> None:
     """Replace the unit-level list, keeping rows (and so the clients' links) whose name stays.
-    An error message instead when a level still in use would disappear."""
+    Refused when a level still in use would disappear."""
     wanted = list(dict.fromkeys(n.strip() for n in names if n.strip()))
     existing = {u.name: u for u in db.session.execute(select(UnitLevel)).scalars()}
     removed = [u for name, u in existing.items() if name not in wanted]
@@ -132,7 +88,8 @@ def save_unit_levels(names: list[str]) -> str | None:
         used = db.session.execute(select(UnitLevel.name).join(Client, Client.unit_level_id == UnitLevel.id)
                                   .where(UnitLevel.id.in_([u.id for u in removed])).distinct()).scalars().all()
         if used:
-            return _("Still used by clients, so it cannot be removed: %(names)s", names="、".join(used))
+            raise Refused(_("Still used by clients, so it cannot be removed: %(names)s", names="、".join(used)),
+                          "names")
     for level in removed:
         db.session.delete(level)
     for position, name in enumerate(wanted):
@@ -140,4 +97,3 @@ def save_unit_levels(names: list[str]) -> str | None:
         level.position = position
         db.session.add(level)
     db.session.flush()
-    return None

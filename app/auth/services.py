@@ -4,9 +4,10 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import or_, select
 
+from app.auth.models import LoginAttempt
 from app.auth.rules import locked_until
 from app.core.clock import utcnow
-from app.core.models import LoginAttempt, User
+from app.core.models import User
 from app.extensions import db
 
 

@@ -1,4 +1,4 @@
-"""Command-line tools that know no domain: create-user, backup."""
+"""Command-line tools that know no domain: create-user, seed-demo (each domain adds its part), backup."""
 import os
 import shutil
 import sqlite3
@@ -10,12 +10,15 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from app.core.demo import seed_demo_command
 from app.core.models import Role, User
+from app.core.users import create_user
 from app.extensions import db
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
+    app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup_command)
 
 
@@ -26,8 +29,6 @@ def register(app: Flask) -> None:
 @click.option("--password-env", default=None, help="Read the password from this environment variable.")
 def create_user_command(username, role, display_name, password_env):
     """Create a user; the password is prompted unless --password-env names a variable holding it."""
-    from app.admin.services import create_user
-
     username = username.strip().lower()
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise click.ClickException(f"user {username!r} exists already")

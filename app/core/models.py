@@ -1,4 +1,4 @@
-"""Tables every domain shares: users, the audit trail, login attempts; and the record mixins."""
+"""Tables every domain shares: users, the audit trail, settings; and the record mixins."""
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -163,17 +163,3 @@ def put_setting(key: str, value) -> None:
     row = db.session.get(Setting, key) or Setting(key=key)
     row.value = value
     db.session.add(row)
-
-
-class LoginAttempt(db.Model):
-    __tablename__ = "login_attempts"
-    __table_args__ = (
-        Index("ix_login_attempts_username_at", "username", "at"),
-        Index("ix_login_attempts_ip_at", "ip", "at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-    username: Mapped[str] = mapped_column(String(80))
-    ip: Mapped[str] = mapped_column(String(45))
-    success: Mapped[bool]

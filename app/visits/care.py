@@ -7,11 +7,11 @@ from sqlalchemy import select
 
 from app.archive.models import Client, Contact, SpecialDate
 from app.archive.overview import upcoming_dates
+from app.core.dates import FESTIVAL_LABELS, festivals
 from app.core.scoping import visible
 from app.extensions import db
 from app.visits.enums import InteractionStatus
 from app.visits.models import Interaction, interaction_contacts
-from app.visits.rules import FESTIVAL_LABELS, festivals
 
 MAX_FESTIVAL_CONTACTS = 30
 

@@ -1,4 +1,5 @@
 """Forms of the visits domain. The quick log is short on purpose: the tablet moment during a visit."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -9,34 +10,18 @@ from wtforms import (
     FieldList,
     HiddenField,
     IntegerField,
-    RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.archive.forms import enum_field, strip
 from app.archive.models import Client
-from app.core.locking import VersionedFormMixin
+from app.archive.queries import client_choices, contact_choices
+from app.core.forms import CheckboxesField, VersionedFormMixin, enum_field, enum_radio, strip
 from app.visits.enums import Channel, ExtraService, GradeDimension, Method, Purpose, Satisfaction
 
 QUICK_METHODS = (Method.ONSITE, Method.PHONE, Method.WECHAT, Method.MEETING, Method.EMAIL)
-
-
-class CheckboxesField(SelectMultipleField):
-    """Big tickable boxes instead of a multi-select nobody can use on a tablet."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def enum_radio(label, enum_cls, members=None, required=True, **kwargs):
-    return RadioField(label, choices=[(m.value, m._label) for m in (members or enum_cls)],
-                      coerce=lambda v: enum_cls(v) if v else None,
-                      validators=[DataRequired()] if required else [Optional()], **kwargs)
 
 
 class NextStepMixin:
@@ -49,18 +34,29 @@ class NextStepMixin:
 
 
 class QuickLogForm(NextStepMixin, FlaskForm):
+    """The tablet moment: on the client page its contacts to tick, on Today the client to choose."""
+
+    client_id = SelectField(_l("Client"), coerce=lambda v: int(v) if v else None,
+                            validators=[DataRequired(message=_l("Choose the client."))])
     method = enum_radio(_l("Method"), Method, QUICK_METHODS, default=Method.ONSITE)
     contact_ids = CheckboxesField(_l("Contacts"), coerce=int, validators=[Optional()])
     summary = TextAreaField(_l("Summary"), validators=[DataRequired(), Length(max=4000)], filters=[strip])
     satisfaction = enum_radio(_l("Satisfaction"), Satisfaction, required=False)
     client_key = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-zA-Z-]{8,40}$")])
 
+    data_fields = ("method", "contact_ids", "summary", "satisfaction", "next_action", "next_date", "client_key")
 
-class TodayQuickLogForm(QuickLogForm):
-    """The quick log on Today: the same short form, with the client to choose."""
 
-    client_id = SelectField(_l("Client"), coerce=lambda v: int(v) if v else None,
-                            validators=[DataRequired(message=_l("Choose the client."))])
+def quick_log_form(user, client=None, **kwargs) -> QuickLogForm:
+    """The quick log for one client (its contacts as tick boxes), or for Today (any client the user may see)."""
+    form = QuickLogForm(**kwargs)
+    if client is None:
+        form.client_id.choices = [("", _("— choose —"))] + client_choices(user)
+        form.contact_ids.choices = []
+    else:
+        del form.client_id
+        form.contact_ids.choices = contact_choices(client)
+    return form
 
 
 class VisitForm(VersionedFormMixin, NextStepMixin, FlaskForm):
@@ -91,6 +87,7 @@ class VisitForm(VersionedFormMixin, NextStepMixin, FlaskForm):
                    "participants", "fallback_plan", "summary", "feedback", "satisfaction", "follow_up",
                    "extra_services", "extra_services_other", "opportunities", "gift", "gift_cost", "next_action",
                    "next_date")
+    submitted_fields = (*data_fields, "contact_ids")
 
 
 ROUTE_STOPS = 6
@@ -114,6 +111,9 @@ class PlanForm(FlaskForm):
     participants = StringField(_l("Participants"), validators=[Length(max=200)], filters=[strip])
     fallback_plan = TextAreaField(_l("Fallback plan if the talk fails"), filters=[strip])
 
+    data_fields = ("stops", "day", "start", "minutes_between", "method", "purpose", "agenda", "talking_points",
+                   "participants", "fallback_plan")
+
     @property
     def route_errors(self) -> list[str]:
         """The route's own errors (a FieldList's errors also hold one list per stop)."""
@@ -135,14 +135,20 @@ class PlanForm(FlaskForm):
 class CompleteForm(VisitForm):
     mark_done = BooleanField(_l("The visit took place"), default=True)
 
+    submitted_fields = (*VisitForm.submitted_fields, "mark_done")
+
 
 class RescheduleForm(FlaskForm):
     planned_at = DateTimeLocalField(_l("New time"), validators=[DataRequired()])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=200)], filters=[strip])
 
+    data_fields = ("planned_at", "reason")
+
 
 class CancelForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+
+    data_fields = ("reason",)
 
 
 class CadenceRuleForm(VersionedFormMixin, FlaskForm):

@@ -9,7 +9,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.archive.models import Attachment, Client, ClientOwned, Contact
 from app.core.models import RecordMixin, SoftDeleteMixin, User, enum_column
 from app.extensions import db
-from app.visits.enums import Channel, GradeDimension, InteractionStatus, Method, Purpose, Satisfaction
+from app.visits.enums import (
+    Channel,
+    ExtraService,
+    GradeDimension,
+    InteractionStatus,
+    Method,
+    Purpose,
+    Satisfaction,
+)
 
 interaction_contacts = Table(
     "interaction_contacts", db.metadata,
@@ -85,6 +93,11 @@ class Interaction(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):
     @property
     def when(self) -> datetime | None:
         return self.done_at or self.planned_at
+
+    @property
+    def extra_services_text(self) -> str:
+        labels = [ExtraService(code).label for code in self.extra_services if code in ExtraService._value2member_map_]
+        return "、".join(labels + ([self.extra_services_other] if self.extra_services_other else []))
 
     def __str__(self) -> str:
         return f"{self.client.name} · {self.method.label}"

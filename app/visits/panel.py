@@ -1,23 +1,19 @@
-"""The visits section of the client page: quick log, return-visit clocks, follow-up count, timeline."""
+"""The visits section of the client page: quick log, follow-up count, timeline."""
 from flask import render_template
 from markupsafe import Markup
 
-from app.archive.overview import client_panel
+from app.core.plugins import client_panel
 from app.extensions import db
-from app.visits.forms import QuickLogForm
+from app.visits.forms import quick_log_form
 from app.visits.queries import client_timeline, follow_ups_since
-from app.visits.services import contact_choices_for
 
 
 def panel_context(client, user, quick_form=None) -> dict:
-    if quick_form is None:
-        quick_form = QuickLogForm(formdata=None)
-        quick_form.contact_ids.choices = contact_choices_for(client)
-    return {"client": client, "quick_form": quick_form,
+    return {"client": client, "quick_form": quick_form or quick_log_form(user, client, formdata=None),
             "timeline": db.session.execute(client_timeline(client, user)).unique().scalars().all(),
             "follow_ups": follow_ups_since(client, user)}
 
 
-@client_panel
+@client_panel(order=10)
 def visits_panel(client, user, quick_form=None, **_others) -> Markup:
     return Markup(render_template("visits/_client_panel.html", **panel_context(client, user, quick_form)))

@@ -1,5 +1,5 @@
-"""The visit list, one visit, and quick logging from the client page or Today."""
-from flask import current_app, flash, redirect, request, url_for
+"""The visit list, one visit, and the one quick log (client page and Today)."""
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -7,15 +7,18 @@ from app.archive.attachments import UploadRefused
 from app.archive.forms import AttachmentForm
 from app.archive.models import Client
 from app.archive.overview import client_page
-from app.core.htmx import render, wants_fragment
+from app.core.forms import form_data, form_status
+from app.core.htmx import render, saved, wants_fragment
+from app.core.plugins import render_page
 from app.core.scoping import get_or_404
 from app.extensions import db
 from app.visits import bp
-from app.visits.forms import QuickLogForm
+from app.visits.forms import quick_log_form
 from app.visits.models import Interaction
 from app.visits.panel import panel_context
 from app.visits.queries import VisitFilters, visit_list
-from app.visits.services import attach_to_visit, contact_choices_for, extra_services_text, quick_log
+from app.visits.services import attach_to_visit
+from app.visits.services import quick_log as log_touch
 
 
 @bp.get("/")
@@ -31,28 +34,41 @@ def index():
 @login_required
 def detail(visit_id: int):
     visit = get_or_404(Interaction, visit_id)
-    return render("visits/detail.html", visit=visit, extra_services=extra_services_text,
-                  attachment_form=AttachmentForm())
+    return render("visits/detail.html", visit=visit, attachment_form=AttachmentForm())
 
 
 @bp.post("/clients/<int:client_id>/quick-log")
+@bp.post("/quick-log", defaults={"client_id": None})
 @login_required
-def quick_log_post(client_id: int):
-    client = get_or_404(Client, client_id)
-    form = QuickLogForm()
-    form.contact_ids.choices = contact_choices_for(client)
+def quick_log(client_id: int | None):
+    """A touch logged on the spot: from the client page (client in the URL) or from Today (client chosen)."""
+    client = get_or_404(Client, client_id) if client_id else None
+    form = quick_log_form(current_user, client)
     if form.validate_on_submit():
-        quick_log(client, form, current_user)
-        db.session.commit()
-        if not wants_fragment():
-            flash(_("Logged."), "success")
-            return redirect(url_for("archive.detail", client_id=client.id, _anchor="visits"))
-        form = None  # a fresh form for the next entry
-    status = 422 if form and form.errors else 200
-    if not wants_fragment():  # no JavaScript: the whole client page, the typed values by their fields
+        client = client or get_or_404(Client, form.client_id.data)
+        visit = log_touch(client, form_data(form), current_user)
+        if client_id:
+            return saved(url_for("archive.detail", client_id=client.id, _anchor="visits"), _("Logged."),
+                         fragment=lambda: _on_client_page(client, None))
+        return saved(url_for("dashboard.today"), _("Logged for %(name)s.", name=client.name),
+                     fragment=lambda: _on_today(quick_log_form(current_user, formdata=None), visit))
+    return _on_client_page(client, form) if client_id else _on_today(form)
+
+
+def _on_client_page(client, form):
+    """The visits panel for htmx; without JavaScript the whole client page, the typed values by their fields."""
+    status = form_status(form) if form else 200
+    if not wants_fragment():
         return render("archive/detail.html", status=status, **client_page(client, current_user, quick_form=form))
     return render("visits/_client_panel.html", block="visits_panel", status=status,
                   **panel_context(client, current_user, form))
+
+
+def _on_today(form, logged=None):
+    if not wants_fragment():
+        return render_page("today", status=form_status(form), quick_form=form)
+    return render("visits/_today.html", block="today_quick_log", quick_form=form, logged=logged,
+                  status=form_status(form))
 
 
 @bp.post("/<int:visit_id>/attachments")
@@ -63,12 +79,10 @@ def attachment_add(visit_id: int):
     form = AttachmentForm()
     if form.validate_on_submit():
         try:
-            attach_to_visit(visit, form, current_user)
+            attach_to_visit(visit, form.file.data, form.caption.data, current_user)
         except UploadRefused as refused:
-            form.file.errors.append(str(refused))
+            refused.show_on(form)
         else:
-            db.session.commit()
-            flash(_("%(name)s uploaded.", name=form.file.data.filename), "success")
-            return redirect(url_for("visits.detail", visit_id=visit.id))
-    return render("visits/detail.html", visit=visit, extra_services=extra_services_text, attachment_form=form,
-                  status=422)
+            return saved(url_for("visits.detail", visit_id=visit.id),
+                         _("%(name)s uploaded.", name=form.file.data.filename))
+    return render("visits/detail.html", visit=visit, attachment_form=form, status=form_status(form))

@@ -1,23 +1,25 @@
 """The return-visit regime: overdue lists, the 5-3-2 split, and the admin's cadence rules."""
 from collections import defaultdict
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.archive.services import save_record
 from app.core.clock import local_today
-from app.core.htmx import render
-from app.core.locking import edit_page
-from app.core.models import Role, put_setting
+from app.core.forms import edit_page, form_status
+from app.core.htmx import render, saved
+from app.core.models import put_setting
 from app.core.scoping import role_required
 from app.extensions import db
 from app.visits import bp, regime
+from app.visits.access import RULE_EDITORS, can_edit_regime
 from app.visits.enums import Channel
 from app.visits.forms import BandDaysForm, CadenceRuleForm
 from app.visits.models import CadenceRule
 from app.visits.rules import BAND_LABELS, BANDS, BENCHMARK
+
+admin_only = role_required(*RULE_EDITORS)
 
 
 @bp.get("/overdue")
@@ -38,22 +40,20 @@ def overdue():
 @bp.route("/recency", methods=["GET", "POST"])
 @login_required
 def recency_split():
-    form = BandDaysForm(data=regime.band_days()) if current_user.role == Role.ADMIN else None
+    form = BandDaysForm(data=regime.band_days()) if can_edit_regime(current_user) else None
     if form and form.validate_on_submit():
         put_setting(regime.BAND_SETTING, {"deep": form.deep.data, "ordinary": form.ordinary.data})
-        db.session.commit()
-        flash(_("Saved."), "success")
-        return redirect(url_for("visits.recency_split"))
+        return saved(url_for("visits.recency_split"))
     if request.method == "POST" and not form:
         abort(403)
     _bands, counts, split = regime.recency(current_user, local_today())
     return render("visits/recency.html", bands=BANDS, labels=BAND_LABELS, counts=counts, split=split, form=form,
                   benchmark=BENCHMARK, days=regime.band_days(), total=sum(counts.values()),
-                  status=422 if form and form.errors else 200)
+                  status=form_status(form) if form else 200)
 
 
 @bp.get("/rules")
-@role_required(Role.ADMIN)
+@admin_only
 def rules():
     rows = db.session.execute(select(CadenceRule).order_by(CadenceRule.dimension, CadenceRule.value,
                                                             CadenceRule.channel)).scalars().all()
@@ -62,16 +62,13 @@ def rules():
 
 @bp.route("/rules/new", methods=["GET", "POST"], defaults={"rule_id": None})
 @bp.route("/rules/<int:rule_id>", methods=["GET", "POST"])
-@role_required(Role.ADMIN)
+@admin_only
 def rule_edit(rule_id: int | None):
-    return edit_page(CadenceRule, rule_id, CadenceRuleForm, save_record, "visits/rule.html",
-                     url_for("visits.rules"), "rule")
+    return edit_page(CadenceRule, rule_id, CadenceRuleForm, "visits/rule.html", url_for("visits.rules"), "rule")
 
 
 @bp.post("/rules/<int:rule_id>/delete")
-@role_required(Role.ADMIN)
+@admin_only
 def rule_delete(rule_id: int):
     db.session.delete(db.get_or_404(CadenceRule, rule_id))
-    db.session.commit()
-    flash(_("Rule deleted."), "success")
-    return redirect(url_for("visits.rules"))
+    return saved(url_for("visits.rules"), _("Rule deleted."))

@@ -1,4 +1,4 @@
-"""Visits' rules as plain functions: return-visit cadence, the 5-3-2 split, festivals; no request, no database."""
+"""Visits' rules as plain functions: return-visit cadence, the 5-3-2 split; no request, no database."""
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -6,7 +6,6 @@ from fractions import Fraction
 from math import floor
 
 from flask_babel import lazy_gettext as _l
-from lunar_python import Lunar
 
 # --- Return-visit cadence ----------------------------------------------------------------------------------
 
@@ -100,66 +99,3 @@ def band_split(counts: Mapping[str, int]) -> dict[str, float]:
         return dict.fromkeys(BANDS, 0.0)
     # Fractions keep the share exact, so 12.25 rounds to 12.3 rather than whatever the float happens to be.
     return {band: floor(Fraction(counts.get(band, 0) * 1000, total) + Fraction(1, 2)) / 10 for band in BANDS}
-
-
-# --- Festivals ----------------------------------------------------------------------------------------------
-
-FESTIVAL_LABELS = {
-    "new_year": _l("New Year's Day"),
-    "new_years_eve": _l("Chinese New Year's Eve"),
-    "spring_festival": _l("Spring Festival"),
-    "lantern": _l("Lantern Festival"),
-    "qingming": _l("Qingming Festival"),
-    "labour_day": _l("Labour Day"),
-    "nurses_day": _l("Nurses' Day"),
-    "dragon_boat": _l("Dragon Boat Festival"),
-    "doctors_day": _l("Chinese Doctors' Day"),
-    "mid_autumn": _l("Mid-Autumn Festival"),
-    "national_day": _l("National Day"),
-    "double_ninth": _l("Double Ninth Festival"),
-}
-
-_SOLAR_FESTIVALS = {
-    "new_year": (1, 1),
-    "labour_day": (5, 1),
-    "nurses_day": (5, 12),
-    "doctors_day": (8, 19),
-    "national_day": (10, 1),
-}
-
-_LUNAR_FESTIVALS = {
-    "spring_festival": (1, 1),
-    "lantern": (1, 15),
-    "dragon_boat": (5, 5),
-    "mid_autumn": (8, 15),
-    "double_ninth": (9, 9),
-}
-
-
-def _lunar_to_solar(lunar_year: int, month: int, day: int) -> date:
-    solar = Lunar.fromYmd(lunar_year, month, day).getSolar()
-    return date(solar.getYear(), solar.getMonth(), solar.getDay())
-
-
-def _festivals_in_year(year: int) -> dict[str, date]:
-    """Every festival in solar year `year`. Lunar year N's festivals from 春节 to 重阳 all fall in solar year N,
-    and so does the 除夕 just before that 春节 (the last day of lunar year N−1, 腊月廿九 when 腊月 is short)."""
-    days = {key: date(year, month, day) for key, (month, day) in _SOLAR_FESTIVALS.items()}
-    days.update({key: _lunar_to_solar(year, month, day) for key, (month, day) in _LUNAR_FESTIVALS.items()})
-    days["new_years_eve"] = days["spring_festival"] - timedelta(days=1)
-    # 清明 is a solar term, not a lunar date; lunar year `year`'s solar-term table holds that April's.
-    qingming = Lunar.fromYmd(year, 1, 1).getJieQiTable()["清明"]
-    days["qingming"] = date(qingming.getYear(), qingming.getMonth(), qingming.getDay())
-    return days
-
-
-def festivals(start: date, end: date) -> list[tuple[date, str]]:
-    """Every festival from `start` to `end` inclusive as (date, key), sorted by date then key; [] when `end` is
-    before `start` (DESIGN.md care moments: 春节, 中秋, 国庆…; 护士节 and 医师节 because our clients are hospitals)."""
-    found = [
-        (day, key)
-        for year in range(start.year, end.year + 1)
-        for key, day in _festivals_in_year(year).items()
-        if start <= day <= end
-    ]
-    return sorted(found)

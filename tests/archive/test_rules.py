@@ -12,11 +12,10 @@ from app.archive.rules import (
     DEFAULT_WEIGHTS,
     assessment_score,
     check_thresholds,
-    days_until,
     grade_for_score,
-    next_occurrence,
     normalise_name,
 )
+from app.core.dates import days_until, next_occurrence
 
 
 def lunar_of(day: date) -> tuple[int, int, int]:

@@ -168,12 +168,12 @@ def test_quick_log_from_today(client, login_as, db):
     db.session.commit()
     page = client.get("/").get_data(as_text=True)
     assert "泸州市人民医院" in page and "别人的医院" not in page  # only the rep's clients to choose from
-    response = client.post("/quick-log", headers={"HX-Request": "true"},
+    response = client.post("/visits/quick-log", headers={"HX-Request": "true"},
                            data={"client_id": mine.id, "method": "phone", "summary": "电话确认上线时间"})
     assert response.status_code == 200 and "已为 泸州市人民医院 记录" in response.get_data(as_text=True)
     assert db.session.execute(_select(_Interaction.client_id)).scalar_one() == mine.id
-    missing = client.post("/quick-log", data={"method": "phone", "summary": "没选客户"})
+    missing = client.post("/visits/quick-log", data={"method": "phone", "summary": "没选客户"})
     assert missing.status_code == 422 and "请选择客户" in missing.get_data(as_text=True)
     assert "没选客户</textarea>" in missing.get_data(as_text=True)  # no JavaScript: the whole page, text kept
-    assert client.post("/quick-log", data={"client_id": theirs.id, "method": "phone",
+    assert client.post("/visits/quick-log", data={"client_id": theirs.id, "method": "phone",
                                            "summary": "x"}).status_code == 422  # not a choice for this rep

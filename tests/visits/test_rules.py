@@ -5,15 +5,14 @@ from datetime import date
 import pytest
 from lunar_python import Solar
 
+from app.core.dates import FESTIVAL_LABELS, festivals
 from app.visits.rules import (
     BAND_LABELS,
     BANDS,
     BENCHMARK,
     DEFAULT_RULES,
-    FESTIVAL_LABELS,
     Rule,
     band_split,
-    festivals,
     interval_for,
     next_due,
     overdue_days,

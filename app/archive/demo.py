@@ -1,31 +1,18 @@
-"""Deterministic, realistic demo data (`flask seed-demo`). Demo logins only: password demo12345."""
+"""The archive's part of `seed-demo`: catalogue, unit levels, Chongqing/Sichuan hospitals with contacts
+(a share with lunar birthdays), installed modules and hardware, and value assessments spread over A–D."""
 import random
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-import click
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from app.archive import enums
 from app.archive.models import DEFAULT_UNIT_LEVELS, Asset, Client, Contact, Product, SpecialDate, UnitLevel
 from app.archive.rules import CRITERIA, normalise_name
 from app.archive.services import assess_client
-from app.core.clock import local_today
-from app.core.models import Role, User
+from app.core.plugins import demo_seeder
 from app.extensions import db
-from app.visits.enums import Channel, GradeDimension, InteractionStatus, Method, Purpose, Satisfaction
-from app.visits.models import CadenceRule, Interaction
-from app.visits.rules import DEFAULT_RULES
 
-DEMO_PASSWORD = "demo12345"
-DEMO_USERS = (
-    ("admin", "系统管理员", Role.ADMIN),
-    ("manager", "王建国", Role.MANAGER),
-    ("sales1", "李晓燕", Role.SALES),
-    ("sales2", "张伟", Role.SALES),
-    ("service1", "陈志强", Role.SERVICE),
-)
 PLACES = {"重庆": ("重庆",), "四川": ("成都", "绵阳", "南充", "宜宾", "泸州", "达州", "乐山", "自贡")}
 DISTRICTS = {"重庆": ("渝中区", "万州区", "涪陵区", "永川区", "江北区", "沙坪坝区")}
 HOSPITALS = (
@@ -70,15 +57,6 @@ def _pick(rng: random.Random, enum_cls, empty_share: float = 0.15):
 
 def _person(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN)
-
-
-def _seed_users() -> dict[str, User]:
-    password_hash = generate_password_hash(DEMO_PASSWORD)  # one scrypt run serves every demo login
-    users = {username: User(username=username, display_name=name, role=role, password_hash=password_hash)
-             for username, name, role in DEMO_USERS}
-    db.session.add_all(users.values())
-    db.session.flush()
-    return users
 
 
 def _seed_catalogue() -> list[Product]:
@@ -142,50 +120,11 @@ def _seed_client(rng: random.Random, name: str, kind, level, region, city, owner
     return client
 
 
-SUMMARIES = ("信息科反馈门诊挂号高峰期系统较慢，约定下周优化。", "与院长沟通了移动护理上线计划，态度积极。",
-             "例行回访，系统运行稳定，护士站打印机已调试。", "了解到明年预算包含电子病历评级改造。",
-             "财务科催问发票，已安排寄送。", "节日问候，赠送公司台历。", "检验科希望 LIS 对接新生化仪。")
-GIFTS = (("公司台历", 60), ("茶叶礼盒", 300), ("中秋月饼", 200), ("鲜花", 150))
-TOUCH_EVERY = {"A": 12, "B": 25, "C": 45, "D": 90, None: 60}  # days between touches, by value grade
 
-
-def _seed_history(rng: random.Random, client: Client, contacts: list[Contact], owner: User, service: User,
-                  today) -> int:
-    """About two years of touches at the client's pace, a few planned ones ahead; some clients fall behind."""
-    step = TOUCH_EVERY[client.value_grade.value if client.value_grade else None]
-    stale = rng.random() < .3  # these stopped being visited a while ago: the overdue list is not empty
-    day = today - timedelta(days=730 - rng.randint(0, step))
-    last = today - timedelta(days=rng.randint(40, 200) if stale else rng.randint(0, step))
-    count = 0
-    while day <= last:
-        method = rng.choices((Method.PHONE, Method.ONSITE, Method.WECHAT, Method.MEETING), weights=(5, 3, 2, 1))[0]
-        by = service if rng.random() < .2 else owner
-        gift = rng.choice(GIFTS) if rng.random() < .08 else None
-        visit = Interaction(client_id=client.id, user_id=by.id, method=method, status=InteractionStatus.DONE,
-                            purpose=Purpose.AFTER_SALES if by is service else rng.choice(list(Purpose)),
-                            done_at=datetime.combine(day, time(rng.randint(8, 17), rng.choice((0, 15, 30, 45)))),
-                            summary=rng.choice(SUMMARIES), satisfaction=rng.choice(list(Satisfaction)[:4]),
-                            gift=gift[0] if gift else "", gift_cost=Decimal(gift[1]) if gift else None)
-        visit.contacts = rng.sample(contacts, min(len(contacts), rng.randint(0, 2)))
-        db.session.add(visit)
-        count += 1
-        day += timedelta(days=max(1, int(step * rng.uniform(.6, 1.4))))
-    if not stale and rng.random() < .5:
-        when = datetime.combine(today + timedelta(days=rng.randint(0, 14)), time(rng.choice((9, 10, 14, 15)), 0))
-        db.session.add(Interaction(client_id=client.id, user_id=owner.id, method=Method.ONSITE,
-                                   purpose=Purpose.ROUTINE, status=InteractionStatus.PLANNED, planned_at=when,
-                                   agenda="例行回访，了解系统使用情况和新需求"))
-        count += 1
-    return count
-
-
-def seed_demo(clients: int = 40, seed: int = 1) -> dict[str, int]:
-    rng, today = random.Random(seed), local_today()
-    users = _seed_users()
+@demo_seeder(order=20)
+def seed_archive(demo) -> dict[str, int]:
+    rng, today, users = demo.rng("archive"), demo.today, demo.users
     products = _seed_catalogue()
-    if not db.session.scalar(select(func.count(CadenceRule.id))):
-        db.session.add_all(CadenceRule(dimension=GradeDimension(r.dimension), value=r.value, channel=Channel(r.channel),
-                                       interval_days=r.interval_days) for r in DEFAULT_RULES)
     modules = [p for p in products if p.category == enums.ProductCategory.MODULE]
     levels = {u.name: u for u in db.session.execute(select(UnitLevel)).scalars()}
     for position, name in enumerate(DEFAULT_UNIT_LEVELS):
@@ -193,7 +132,7 @@ def seed_demo(clients: int = 40, seed: int = 1) -> dict[str, int]:
     db.session.add_all(levels.values())
     reps = [users["sales1"], users["sales2"]]
     names: set[str] = set()
-    while len(names) < clients:
+    while len(names) < demo.clients:
         region = rng.choice(("重庆", "四川", "四川"))
         city = rng.choice(PLACES[region])
         suffix, kind, level = rng.choice(HOSPITALS)
@@ -210,25 +149,7 @@ def seed_demo(clients: int = 40, seed: int = 1) -> dict[str, int]:
             scores = {key: min(5, max(1, round(level + rng.uniform(-1, 1)))) for key in CRITERIA}
             assess_client(client, scores, None, "", users["manager"])
         client.created_at = datetime.combine(today - timedelta(days=800), time(9))
-        contacts = db.session.execute(select(Contact).where(Contact.client_id == client.id)).scalars().all()
-        _seed_history(rng, client, contacts, db.session.get(User, client.owner_id), users["service1"], today)
     db.session.flush()
     count = lambda model: db.session.scalar(select(func.count(model.id)))  # noqa: E731
-    return {"users": len(users), "clients": clients, "contacts": count(Contact), "special dates": count(SpecialDate),
-            "assets": count(Asset), "products": len(products), "interactions": count(Interaction)}
-
-
-@click.command("seed-demo")
-@click.option("--clients", default=40, show_default=True, help="How many demo clients.")
-@click.option("--seed", default=1, show_default=True, help="Random seed; the same seed gives the same data.")
-@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
-def seed_demo_command(clients, seed, if_empty):
-    """Fill an empty database with demo data (demo-only logins, password demo12345)."""
-    if db.session.scalar(select(func.count(User.id))):
-        if if_empty:
-            click.echo("database has data; demo seed skipped")
-            return
-        raise click.ClickException("the database already has users; seed-demo fills an empty database only")
-    counts = seed_demo(clients=clients, seed=seed)
-    db.session.commit()
-    click.echo("seeded " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+    return {"clients": demo.clients, "contacts": count(Contact), "special dates": count(SpecialDate),
+            "assets": count(Asset), "products": len(products)}

@@ -11,22 +11,22 @@ from flask_login import current_user, login_required
 from wtforms import SelectField
 
 from app.archive import bp, importing, spreadsheet
+from app.archive.access import EDITORS, chooses_owner
 from app.archive.forms import ImportMappingForm, ImportUploadForm
 from app.archive.queries import ClientFilters, client_list
 from app.core.clock import local_today
+from app.core.forms import form_status
 from app.core.htmx import render
-from app.core.models import Role
 from app.core.scoping import role_required
 from app.extensions import db
 
-IMPORTERS = (Role.ADMIN, Role.MANAGER, Role.SALES)
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "csv": "text/csv; charset=utf-8"}
 TEMPLATE = "archive/import.html"
 
 
 def mapping_form(headers: list[str], rows: list[list[str]], **kwargs) -> ImportMappingForm:
-    fields = [f for f in spreadsheet.IMPORT_FIELDS if f != "owner" or current_user.sees_all_clients]
+    fields = [f for f in spreadsheet.IMPORT_FIELDS if f != "owner" or chooses_owner(current_user)]
     choices = [("", _l("— ignore this column —"))] + [(f, spreadsheet.LABELS[f]) for f in fields]
     suggested = importing.suggest_mapping(headers, importing.remembered_mapping())
 
@@ -77,7 +77,7 @@ def export(fmt: str):
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@role_required(*IMPORTERS)
+@role_required(*EDITORS)
 def import_upload():
     form = ImportUploadForm()
     if form.validate_on_submit():
@@ -90,11 +90,11 @@ def import_upload():
             token = importing.store_upload(_upload_dir(), current_user.id, filename, data)
             return _page("mapping", Upload(token, filename, headers, rows),
                          mapping_form(headers, rows, formdata=None))
-    return render(TEMPLATE, step="upload", form=form, status=422 if form.errors else 200)
+    return render(TEMPLATE, step="upload", form=form, status=form_status(form))
 
 
 @bp.post("/import/<token>")
-@role_required(*IMPORTERS)
+@role_required(*EDITORS)
 def import_preview(token: str):
     upload = _load(token)
     form = mapping_form(upload.headers, upload.rows)
@@ -106,7 +106,7 @@ def import_preview(token: str):
 
 
 @bp.post("/import/<token>/commit")
-@role_required(*IMPORTERS)
+@role_required(*EDITORS)
 def import_commit(token: str):
     """Checks again (the file or the users may have changed) and imports all rows or none."""
     upload = _load(token)

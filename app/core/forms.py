@@ -1,0 +1,80 @@
+"""What every domain's forms share: fields, the version field, the data a service takes, and one edit flow.
+
+A route's edit flow is: ``if submitted(form, record): service(record, form_data(form)); return saved(url)``,
+otherwise render the form with ``status=form_status(form)`` and ``conflict=form.conflict``.
+"""
+from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField
+from wtforms.validators import DataRequired, Optional
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from app.core.htmx import render, saved
+from app.core.locking import detect_conflict
+from app.core.records import save_record
+from app.extensions import db
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def enum_field(label, enum_cls, required=False, **kwargs):
+    """A select over an enum; optional ones start with an empty 'not set' choice and give None."""
+    choices = ([] if required else [("", _l("— not set —"))]) + enum_cls.choices()
+    return SelectField(label, choices=choices, coerce=lambda v: enum_cls(v) if v else None,
+                       validators=[DataRequired()] if required else [Optional()], **kwargs)
+
+
+def enum_radio(label, enum_cls, members=None, required=True, **kwargs):
+    """Radio chips over an enum (or some of its members): big targets for a thumb on a tablet."""
+    return RadioField(label, choices=[(m.value, m._label) for m in (members or enum_cls)],
+                      coerce=lambda v: enum_cls(v) if v else None,
+                      validators=[DataRequired()] if required else [Optional()], **kwargs)
+
+
+class CheckboxesField(SelectMultipleField):
+    """Big tickable boxes instead of a multi-select nobody can use on a tablet."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class VersionedFormMixin:
+    """Carries the record version the user started editing from (optimistic locking)."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])  # empty on a new record
+
+
+def form_data(form, fields=None) -> dict:
+    """The plain data a service takes: the form's data fields (those it has) by name."""
+    return {name: form[name].data for name in (fields or form.data_fields) if name in form}
+
+
+def submitted(form, record=None) -> bool:
+    """True when the form was posted, is valid and, for a stored record, was started from its current version.
+    A stale save sets ``form.conflict`` (who changed what) and moves the form to the current version, so
+    saving again overwrites knowingly."""
+    form.conflict = None
+    if not form.validate_on_submit():
+        return False
+    if record is not None and record.id is not None and "version" in form:
+        form.conflict = detect_conflict(record, form, form.data_fields)
+    return form.conflict is None
+
+
+def form_status(form, *problems) -> int:
+    """409 for a stale save, 422 for errors (the form's, or other problems the page shows), else 200."""
+    if getattr(form, "conflict", None):
+        return 409
+    return 422 if form.errors or any(problems) else 200
+
+
+def edit_page(model, record_id: int | None, form_cls, template: str, done_url: str, name: str, save=None):
+    """The whole new-or-edit page of a simple record (catalogue product, cadence rule): load or start it,
+    validate, catch a stale save, save, commit once and go back; else the form with 422/409 and the typed values."""
+    record = db.get_or_404(model, record_id) if record_id else model()
+    form = form_cls(obj=record if record_id else None)
+    if submitted(form, record):
+        (save or save_record)(record, form_data(form))
+        return saved(done_url)
+    return render(template, form=form, conflict=form.conflict, status=form_status(form), **{name: record})

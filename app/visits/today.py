@@ -1,0 +1,44 @@
+"""The visits' sections of Today: planned visits, the quick log, overdue return visits, care days this week."""
+from datetime import datetime, time, timedelta
+
+from jinja2_fragments.flask import render_block
+from markupsafe import Markup
+
+from app.core.plugins import today_section
+from app.extensions import db
+from app.visits import regime
+from app.visits.care import care_days
+from app.visits.forms import quick_log_form
+from app.visits.queries import planned_between
+
+TEMPLATE = "visits/_today.html"
+OVERDUE_SHOWN = 10
+CARE_DAYS = 7
+
+
+def _block(name: str, **context) -> Markup:
+    return Markup(render_block(TEMPLATE, name, **context))
+
+
+@today_section(order=10)
+def planned_today(day, user, **_overrides) -> Markup:
+    start = datetime.combine(day, time.min)
+    planned = db.session.execute(planned_between(user, start, start + timedelta(days=1))).unique().scalars().all()
+    return _block("today_planned", planned=planned)
+
+
+@today_section(order=20)
+def quick_log_card(day, user, quick_form=None, logged=None, **_overrides) -> Markup:
+    return _block("today_quick_log_card", quick_form=quick_form or quick_log_form(user, formdata=None),
+                  logged=logged)
+
+
+@today_section(order=30)
+def overdue_today(day, user, **_overrides) -> Markup:
+    overdue = regime.overdue(user, day)  # a sales rep's are their own clients' (scoping)
+    return _block("today_overdue", overdue=overdue[:OVERDUE_SHOWN], overdue_total=len(overdue))
+
+
+@today_section(order=40)
+def care_this_week(day, user, **_overrides) -> Markup:
+    return _block("today_care", care=care_days(user, day, CARE_DAYS))

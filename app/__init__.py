@@ -107,9 +107,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from app.archive.models import Asset, Client, Product
     from app.core.audit import shown_value
-    from app.core.models import AuditAction, Role
+    from app.core.models import AuditAction, Role, User, label
     from app.core.navigation import main_nav
+    from app.visits.models import CadenceRule, Interaction
 
     @app.template_filter("date")
     def _date(value):
@@ -134,7 +136,10 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals.update(Role=Role, main_nav=main_nav, audit_value=shown_value,
                                  has_endpoint=lambda endpoint: endpoint in app.view_functions,
-                                 audit_action_label=lambda action: AuditAction(action).label)
+                                 audit_action_label=lambda action: AuditAction(action).label, label=label)
+    # The record classes whose field labels head list tables: {{ label(Client, "owner_id") }}.
+    app.jinja_env.globals.update(Client=Client, Asset=Asset, Product=Product, User=User,
+                                 Interaction=Interaction, CadenceRule=CadenceRule)
 
     @app.context_processor
     def locale_context():

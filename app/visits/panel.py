@@ -5,7 +5,7 @@ from markupsafe import Markup
 from app.archive.overview import client_panel
 from app.extensions import db
 from app.visits.forms import QuickLogForm
-from app.visits.queries import client_timeline, follow_ups_since
+from app.visits.queries import TIMELINE_LENGTH, client_timeline, follow_ups_since
 from app.visits.services import contact_choices_for
 
 
@@ -15,6 +15,7 @@ def panel_context(client, user, quick_form=None) -> dict:
         quick_form.contact_ids.choices = contact_choices_for(client)
     return {"client": client, "quick_form": quick_form,
             "timeline": db.session.execute(client_timeline(client, user)).unique().scalars().all(),
+            "timeline_length": TIMELINE_LENGTH,
             "follow_ups": follow_ups_since(client, user)}
 
 

@@ -109,7 +109,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from app.core.audit import shown_value
-    from app.core.models import AuditAction
+    from app.core.models import AuditAction, User, label
     from app.core.plugins import main_nav
 
     @app.template_filter("date")
@@ -135,7 +135,9 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals.update(main_nav=main_nav, audit_value=shown_value,
                                  has_endpoint=lambda endpoint: endpoint in app.view_functions,
-                                 audit_action_label=lambda action: AuditAction(action).label)
+                                 audit_action_label=lambda action: AuditAction(action).label, label=label)
+    # Record classes whose field labels head list tables ({{ label(User, "role") }}); domains add theirs.
+    app.jinja_env.globals.update(User=User)
 
     @app.context_processor
     def locale_context():

@@ -3,9 +3,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.auth.models import LoginAttempt
 from app.auth.rules import locked_until
 from app.core.clock import utcnow
-from app.auth.models import LoginAttempt
 from tests.factories import PASSWORD, make_user
 
 T0 = datetime(2026, 11, 23, 9, 0)

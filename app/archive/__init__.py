@@ -25,5 +25,6 @@ nav_entry("archive.index", _l("Clients"), EVERYONE, order=20)
 settings_page("archive_settings.catalogue", _l("Catalogue"), ADMINS, order=30)
 settings_page("archive_settings.grading", _l("Settings"), ADMINS, order=40)
 recyclable(models.Client, models.Contact, models.SpecialDate, models.Asset, models.Attachment)
-for _check in (access.can_edit_clients, access.can_edit_assets, access.can_transfer):
-    bp.add_app_template_global(_check)
+for _global in (access.can_edit_clients, access.can_edit_assets, access.can_transfer,
+                models.Client, models.Asset, models.Product):  # the classes for {{ label(Client, "owner_id") }}
+    bp.add_app_template_global(_global, _global.__name__)

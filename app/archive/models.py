@@ -102,7 +102,7 @@ class Client(RecordMixin, SoftDeleteMixin, db.Model):
         "owner_id": _l("Owner"), "relationship_class": _l("Relationship"), "income_tier": _l("Income tier"),
         "expansion": _l("Expansion"), "demand": _l("Demand level"), "development_type": _l("Development type"),
         "strategy_layer": _l("Strategy layer"), "value_grade": _l("Value grade"),
-        "assessment_score": _l("Assessment score"), "deleted_at": _l("Deleted"),
+        "assessment_score": _l("Assessment score"), "deleted_at": _l("Deleted"), "created_at": _l("Created"),
     }
 
     @classmethod

@@ -72,6 +72,7 @@ def client_page(client: Client, user, today: date | None = None, **panel_overrid
     return {
         "client": client, "contacts": contacts, "org_dates": org_dates, "assets": assets,
         "upcoming": upcoming_dates(all_dates, today), "expiring": expiring_assets(assets, today),
+        "upcoming_days": UPCOMING_DAYS, "expiry_days": EXPIRY_DAYS,
         "gaps": catalogue_gaps(client), "assessments": assessments, "today": today,
         "attachments": db.session.execute(attachment_list(client, user)).unique().scalars().all(),
         "attachment_form": AttachmentForm(), "contact_form": ContactForm(formdata=None),

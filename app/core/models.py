@@ -42,6 +42,17 @@ class Audited:
     field_labels: dict = {}
 
 
+def label(model_or_record, field: str) -> str:
+    """The translated label of a field, from its model's field_labels, so templates never spell it again.
+    An unknown field raises KeyError: a typo in a template fails loudly instead of showing nothing."""
+    # __class__ rather than type(): a proxied record (current_user) reports the real class.
+    model = model_or_record if isinstance(model_or_record, type) else model_or_record.__class__
+    try:
+        return str(model.field_labels[field])
+    except KeyError:
+        raise KeyError(f"{model.__name__} has no label for {field!r}") from None
+
+
 class RecordMixin(Audited):
     """Id, who/when stamps and a version column for optimistic locking."""
 

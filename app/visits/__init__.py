@@ -26,3 +26,5 @@ BLUEPRINTS = (bp, routes_calendar.calendar_bp)
 nav_entry("visits.index", _l("Visits"), EVERYONE, order=30)
 settings_page("visits.rules", _l("Return-visit regime"), access.RULE_EDITORS, order=50)
 recyclable(models.Interaction)
+for _model in (models.Interaction, models.CadenceRule):  # for {{ label(Interaction, "status") }} in list headers
+    bp.add_app_template_global(_model, _model.__name__)

@@ -87,7 +87,7 @@ class Interaction(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):
         "next_date": _l("Next step on"), "agenda": _l("Agenda"), "talking_points": _l("Talking points"),
         "participants": _l("Participants"), "fallback_plan": _l("Fallback plan if the talk fails"),
         "route_order": _l("Stop on the route"), "cancel_reason": _l("Reason"), "client_id": _l("Client"),
-        "deleted_at": _l("Deleted"), "client_key": _l("Draft key"),
+        "deleted_at": _l("Deleted"), "client_key": _l("Draft key"), "contacts": _l("Contacts"),
     }
 
     @property

@@ -5,12 +5,13 @@ from markupsafe import Markup
 from app.core.plugins import client_panel
 from app.extensions import db
 from app.visits.forms import quick_log_form
-from app.visits.queries import client_timeline, follow_ups_since
+from app.visits.queries import TIMELINE_LENGTH, client_timeline, follow_ups_since
 
 
 def panel_context(client, user, quick_form=None) -> dict:
     return {"client": client, "quick_form": quick_form or quick_log_form(user, client, formdata=None),
             "timeline": db.session.execute(client_timeline(client, user)).unique().scalars().all(),
+            "timeline_length": TIMELINE_LENGTH,
             "follow_ups": follow_ups_since(client, user)}
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, Enum, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.core.access import Role, sees_all_clients
 from app.core.clock import utcnow
 from app.core.enums import LabeledEnum
 from app.extensions import db
@@ -16,13 +17,6 @@ def enum_column(enum_cls: type[LabeledEnum], **kw):
     return mapped_column(
         Enum(enum_cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]), **kw
     )
-
-
-class Role(LabeledEnum):
-    ADMIN = "admin", _l("Administrator")
-    MANAGER = "manager", _l("Manager")
-    SALES = "sales", _l("Sales")
-    SERVICE = "service", _l("After-sales service")
 
 
 class AuditAction(LabeledEnum):
@@ -123,8 +117,7 @@ class User(UserMixin, RecordMixin, db.Model):
 
     @property
     def sees_all_clients(self) -> bool:
-        """Sales see the clients they own; every other role sees all (DESIGN.md, roles)."""
-        return self.role != Role.SALES
+        return sees_all_clients(self)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

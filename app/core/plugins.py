@@ -10,7 +10,7 @@ from flask import current_app
 from flask_login import current_user
 from markupsafe import Markup
 
-from app.core.access import EVERYONE
+from app.core.access import EVERYONE, has_role
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def render_page(name: str, **overrides):
 
 def _allowed(entries: list[Entry]) -> list[tuple[str, object]]:
     return [(e.endpoint, e.label) for e in entries
-            if e.endpoint in current_app.view_functions and current_user.role in e.roles]
+            if e.endpoint in current_app.view_functions and has_role(current_user, e.roles)]
 
 
 def main_nav() -> list[tuple[str, object]]:

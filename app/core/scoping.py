@@ -5,10 +5,11 @@ user sees all. Soft-deleted rows are hidden unless asked for.
 """
 from functools import wraps
 
-from flask import abort, request
+from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, select
 
+from app.core.access import has_role
 from app.extensions import db, login_manager
 
 
@@ -32,14 +33,10 @@ def role_required(*roles):
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if current_user.role not in roles:
+            if not has_role(current_user, roles):
                 abort(403)
             return view(*args, **kwargs)
 
         return wrapped
 
     return decorator
-
-
-def is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"

@@ -17,25 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.archive.enums import (
-    AssetKind,
-    AssetStatus,
-    ClientCategory,
-    DecisionRole,
-    Demand,
-    DevelopmentType,
-    Expansion,
-    Gender,
-    IncomeTier,
-    LeadSource,
-    Lifecycle,
-    ProductCategory,
-    Relationship,
-    SpecialDateKind,
-    Stance,
-    StrategyLayer,
-    ValueGrade,
-)
+from app.archive import enums
 from app.archive.rules import CRITERIA, CRITERIA_LABELS, check_thresholds
 from app.core.dates import valid_day
 from app.core.forms import VersionedFormMixin, enum_field, strip
@@ -44,7 +26,7 @@ from app.core.forms import VersionedFormMixin, enum_field, strip
 class ClientForm(VersionedFormMixin, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     short_name = StringField(_l("Short name"), validators=[Length(max=80)], filters=[strip])
-    category = enum_field(_l("Category"), ClientCategory)
+    category = enum_field(_l("Category"), enums.ClientCategory)
     unit_level_id = SelectField(_l("Unit level"), coerce=lambda v: int(v) if v else None,
                                 validators=[Optional()])
     region = StringField(_l("Region"), validators=[Length(max=40)], filters=[strip])
@@ -66,15 +48,15 @@ class ClientForm(VersionedFormMixin, FlaskForm):
     needs = TextAreaField(_l("Needs"), filters=[strip])
     competitors = TextAreaField(_l("Suppliers and competitors"), filters=[strip])
     notes = TextAreaField(_l("Notes"), filters=[strip])
-    lead_source = enum_field(_l("Lead source"), LeadSource)
-    status = enum_field(_l("Lifecycle status"), Lifecycle, required=True, default=Lifecycle.CUSTOMER)
+    lead_source = enum_field(_l("Lead source"), enums.LeadSource)
+    status = enum_field(_l("Lifecycle status"), enums.Lifecycle, required=True, default=enums.Lifecycle.CUSTOMER)
     owner_id = SelectField(_l("Owner"), coerce=int)
-    relationship_class = enum_field(_l("Relationship"), Relationship)
-    income_tier = enum_field(_l("Income tier"), IncomeTier)
-    expansion = enum_field(_l("Expansion"), Expansion)
-    demand = enum_field(_l("Demand level"), Demand)
-    development_type = enum_field(_l("Development type"), DevelopmentType)
-    strategy_layer = enum_field(_l("Strategy layer"), StrategyLayer)
+    relationship_class = enum_field(_l("Relationship"), enums.Relationship)
+    income_tier = enum_field(_l("Income tier"), enums.IncomeTier)
+    expansion = enum_field(_l("Expansion"), enums.Expansion)
+    demand = enum_field(_l("Demand level"), enums.Demand)
+    development_type = enum_field(_l("Development type"), enums.DevelopmentType)
+    strategy_layer = enum_field(_l("Strategy layer"), enums.StrategyLayer)
     confirm_duplicate = BooleanField(_l("Save anyway: this is a different client"))
 
     # Fields a user edits and a stale save compares; the value grade comes from the assessment.
@@ -87,13 +69,13 @@ class ClientForm(VersionedFormMixin, FlaskForm):
 
 class ContactForm(VersionedFormMixin, FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=80)], filters=[strip])
-    gender = enum_field(_l("Gender"), Gender)
+    gender = enum_field(_l("Gender"), enums.Gender)
     title = StringField(_l("Title"), validators=[Length(max=80)], filters=[strip])
     department = StringField(_l("Department"), validators=[Length(max=80)], filters=[strip])
-    decision_role = enum_field(_l("Decision role"), DecisionRole)
+    decision_role = enum_field(_l("Decision role"), enums.DecisionRole)
     is_key_person = BooleanField(_l("Key person"))
     is_inside_contact = BooleanField(_l("Inside contact"))
-    stance = enum_field(_l("Stance toward us"), Stance)
+    stance = enum_field(_l("Stance toward us"), enums.Stance)
     mobile = StringField(_l("Mobile"), validators=[Length(max=40)], filters=[strip])
     phone = StringField(_l("Office phone"), validators=[Length(max=40)], filters=[strip])
     email = StringField(_l("Email"), validators=[Optional(), Email(check_deliverability=False), Length(max=120)],
@@ -128,7 +110,7 @@ class ContactForm(VersionedFormMixin, FlaskForm):
 
 class SpecialDateForm(VersionedFormMixin, FlaskForm):
     contact_id = SelectField(_l("Contact"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
-    kind = enum_field(_l("Kind"), SpecialDateKind, required=True, default=SpecialDateKind.BIRTHDAY)
+    kind = enum_field(_l("Kind"), enums.SpecialDateKind, required=True, default=enums.SpecialDateKind.BIRTHDAY)
     whose = StringField(_l("Whose"), validators=[Length(max=40)], filters=[strip])
     label = StringField(_l("Description"), validators=[Length(max=80)], filters=[strip])
     is_lunar = BooleanField(_l("Lunar calendar (农历)"))
@@ -152,14 +134,14 @@ class SpecialDateForm(VersionedFormMixin, FlaskForm):
 
 
 class AssetForm(VersionedFormMixin, FlaskForm):
-    kind = enum_field(_l("Kind"), AssetKind, required=True, default=AssetKind.SOFTWARE)
+    kind = enum_field(_l("Kind"), enums.AssetKind, required=True, default=enums.AssetKind.SOFTWARE)
     product_id = SelectField(_l("Product"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
     name = StringField(_l("Name"), validators=[Length(max=120)], filters=[strip])
     module_version = StringField(_l("Version"), validators=[Length(max=40)], filters=[strip])
     quantity = IntegerField(_l("Quantity"), default=1, validators=[InputRequired(), NumberRange(min=1)])
     installed_on = DateField(_l("Installed on"), validators=[Optional()])
     maintenance_until = DateField(_l("Maintenance until"), validators=[Optional()])
-    status = enum_field(_l("Status"), AssetStatus, required=True, default=AssetStatus.IN_USE)
+    status = enum_field(_l("Status"), enums.AssetStatus, required=True, default=enums.AssetStatus.IN_USE)
     notes = TextAreaField(_l("Notes"), filters=[strip])
 
     data_fields = ("kind", "product_id", "name", "module_version", "quantity", "installed_on", "maintenance_until",
@@ -172,7 +154,7 @@ class AssetForm(VersionedFormMixin, FlaskForm):
 
 class ProductForm(VersionedFormMixin, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)], filters=[strip])
-    category = enum_field(_l("Category"), ProductCategory, required=True, default=ProductCategory.MODULE)
+    category = enum_field(_l("Category"), enums.ProductCategory, required=True, default=enums.ProductCategory.MODULE)
     list_price = DecimalField(_l("List price (yuan)"), places=2, validators=[Optional(), NumberRange(min=0)])
     active = BooleanField(_l("Active"), default=True)
     description = TextAreaField(_l("Description"), filters=[strip])
@@ -194,7 +176,7 @@ for _key in CRITERIA:
 
 class AssessmentForm(FlaskForm):
     scores = FormField(ScoresForm)
-    override_grade = enum_field(_l("Manual grade"), ValueGrade)
+    override_grade = enum_field(_l("Manual grade"), enums.ValueGrade)
     override_reason = TextAreaField(_l("Reason for the manual grade"), filters=[strip])
 
     def validate_override_reason(self, field):

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
-from app.admin.services import create_user  # noqa: E402
+from app.core.users import create_user  # noqa: E402
 from app.archive import importing, spreadsheet  # noqa: E402
 from app.archive.models import Client, UnitLevel  # noqa: E402
 from app.archive.queries import client_list  # noqa: E402

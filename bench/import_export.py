@@ -18,12 +18,12 @@ from sqlalchemy import func, select
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
-from app.core.users import create_user  # noqa: E402
 from app.archive import importing, spreadsheet  # noqa: E402
 from app.archive.models import Client, UnitLevel  # noqa: E402
 from app.archive.queries import client_list  # noqa: E402
 from app.core.audit import acting_as  # noqa: E402
 from app.core.models import Role  # noqa: E402
+from app.core.users import create_user  # noqa: E402
 from app.extensions import db  # noqa: E402
 
 HEADER = ["名称", "简称", "单位级别", "地区", "城市", "地址", "电话", "员工人数", "床位", "年收入（万元）",

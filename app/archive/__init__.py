@@ -11,6 +11,7 @@ from app.archive import (  # noqa: E402
     access,
     demo,  # noqa: F401  (registers the archive's part of seed-demo)
     models,
+    occurrences,  # noqa: F401  (keeps each special date's next occurrence current)
     routes,  # noqa: F401
     routes_assessment,  # noqa: F401
     routes_attachments,  # noqa: F401

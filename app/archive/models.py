@@ -180,6 +180,7 @@ class SpecialDate(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):
 
     __tablename__ = "special_dates"
     __label__ = _l("Special date")
+    __audit_exclude__ = RecordMixin.__audit_exclude__ | {"next_on"}  # derived, rolls forward every year
 
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
     kind: Mapped[SpecialDateKind] = enum_column(SpecialDateKind)
@@ -191,6 +192,8 @@ class SpecialDate(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):
     is_lunar: Mapped[bool] = mapped_column(default=False)
     is_leap_month: Mapped[bool] = mapped_column(default=False)
     remind_days: Mapped[int] = mapped_column(SmallInteger, default=7)
+    # The next solar date it falls on, kept current by archive.occurrences: care days filter it in SQL.
+    next_on: Mapped[date | None] = mapped_column(Date, index=True)
 
     contact: Mapped[Contact | None] = relationship(lazy="joined")
     client: Mapped[Client] = relationship(lazy="joined")

@@ -2,6 +2,7 @@
 and the festivals a team greets its clients on. The working-day calendar for SLA clocks belongs here too."""
 from calendar import monthrange
 from datetime import date, timedelta
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from lunar_python import Lunar, LunarMonth, LunarYear
@@ -15,6 +16,7 @@ def _solar_in_year(year: int, month: int, day: int) -> date:
     return date(year, month, day)
 
 
+@cache
 def _lunar_in_year(lunar_year: int, month: int, day: int, leap: bool) -> date:
     """The solar date of lunar month/day in `lunar_year`: the leap month when asked for and that year has it,
     and day 30 moved to the 29th in a short (29-day) month, so 腊月三十 becomes that year's 除夕."""
@@ -90,6 +92,7 @@ def _lunar_to_solar(lunar_year: int, month: int, day: int) -> date:
     return date(solar.getYear(), solar.getMonth(), solar.getDay())
 
 
+@cache
 def _festivals_in_year(year: int) -> dict[str, date]:
     """Every festival in solar year `year`. Lunar year N's festivals from 春节 to 重阳 all fall in solar year N,
     and so does the 除夕 just before that 春节 (the last day of lunar year N−1, 腊月廿九 when 腊月 is short)."""

@@ -9,6 +9,7 @@ bp = Blueprint("visits", __name__, url_prefix="/visits", template_folder="templa
 
 from app.visits import (  # noqa: E402
     access,
+    cadence,  # noqa: F401  (keeps client_cadence current on every flush)
     demo,  # noqa: F401  (registers the visits' part of seed-demo)
     filters,  # noqa: F401  (adds the 5-3-2 band to the client list)
     models,

@@ -13,6 +13,7 @@ from app.visits.care import care_days
 from app.visits.queries import planned_between
 
 PAST_DAYS, AHEAD_DAYS = 30, 366
+MAX_CARE_DAYS = 5000  # a year of one rep's care days; the feed holds the user's own clients only
 
 
 def regenerate_token(user: User) -> str:
@@ -42,7 +43,7 @@ def feed(user: User, today: date) -> bytes:
         event.add("summary", f"{visit.method.label} · {visit.client.name}")
         event.add("description", visit.agenda or visit.purpose.label)
         cal.add_component(event)
-    for item in care_days(user, today, AHEAD_DAYS):
+    for item in care_days(user, today, AHEAD_DAYS, limit=MAX_CARE_DAYS):
         event = Event()
         uid = f"special-{item.special.id}" if item.special else f"festival-{item.festival}"
         event.add("uid", f"{uid}-{item.on.isoformat()}@keyuan")

@@ -1,12 +1,13 @@
 """Care days (关怀): contacts' birthdays and family dates, clients' own events and Chinese festivals, with the
-contacts to greet and the last gift each was given. A fixed number of queries."""
+contacts to greet and the last gift each was given. A date-range query on the stored next occurrence; a fixed
+number of queries whatever the size of the archive."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from app.archive.models import Client, Contact, SpecialDate
-from app.archive.overview import upcoming_dates
+from app.archive.occurrences import roll_forward
 from app.core.dates import FESTIVAL_LABELS, festivals
 from app.core.scoping import visible
 from app.extensions import db
@@ -14,6 +15,7 @@ from app.visits.enums import InteractionStatus
 from app.visits.models import Interaction, interaction_contacts
 
 MAX_FESTIVAL_CONTACTS = 30
+MAX_DATES = 200  # a page a person reads; the whole archive's birthdays belong in no single list
 
 
 @dataclass
@@ -51,12 +53,22 @@ def last_gifts(contact_ids) -> dict[int, Interaction]:
     return gifts
 
 
-def care_days(user, start: date, days: int, with_festivals: bool = True) -> list[CareDay]:
-    """Everything to care about in [start, start + days], soonest first."""
-    specials = db.session.execute(visible(select(SpecialDate), SpecialDate, user)).unique().scalars().all()
-    found = [CareDay(u.on, u.days, u.special_date.label or u.special_date.kind.label, u.special_date.client,
-                     special=u.special_date, contacts=[u.special_date.contact] if u.special_date.contact else [])
-             for u in upcoming_dates(specials, start, within=days) if u.days <= days]
+def special_dates_between(user, start: date, end: date, mine: bool = True, limit: int = MAX_DATES):
+    """The special dates whose next occurrence falls in [start, end]: of the clients the user owns (mine), or of
+    every client they may see."""
+    stmt = visible(select(SpecialDate), SpecialDate, user).where(SpecialDate.next_on.between(start, end))
+    if mine:
+        stmt = stmt.where(SpecialDate.client_id.in_(select(Client.id).where(Client.owner_id == user.id)))
+    return stmt.order_by(SpecialDate.next_on, SpecialDate.id).limit(limit)
+
+
+def care_days(user, start: date, days: int, with_festivals: bool = True, mine: bool = True,
+              limit: int = MAX_DATES) -> list[CareDay]:
+    """Everything to care about in [start, start + days], soonest first. ``start`` is today."""
+    roll_forward(start)
+    specials = db.session.execute(special_dates_between(user, start, start + timedelta(days=days), mine, limit))
+    found = [CareDay(s.next_on, (s.next_on - start).days, s.label or s.kind.label, s.client, special=s,
+                     contacts=[s.contact] if s.contact else []) for s in specials.unique().scalars()]
     if with_festivals:
         people = key_contacts(user)
         found += [CareDay(on, (on - start).days, str(FESTIVAL_LABELS[key]), festival=key, contacts=people)

@@ -1,31 +1,19 @@
-"""The 5-3-2 band as a filter of the client list, computed in SQL from the last done touch."""
-from datetime import datetime, time, timedelta
-
+"""The 5-3-2 band as a filter of the client list, from each client's last done touch (client_cadence)."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, select
 
 from app.archive.models import Client
 from app.archive.queries import EXTRA_FILTERS, ExtraFilter
 from app.core.clock import local_today
-from app.visits.enums import InteractionStatus
-from app.visits.models import Interaction
-from app.visits.regime import band_days
+from app.visits.models import ClientCadence
+from app.visits.regime import band_of
 from app.visits.rules import BAND_LABELS, BANDS
 
 
 def apply_band(stmt: Select, band: str) -> Select:
-    """Same boundaries as rules.recency_band: deep when the last touch is at most N days before today."""
-    last = (select(func.max(Interaction.done_at))
-            .where(Interaction.client_id == Client.id, Interaction.status == InteractionStatus.DONE,
-                   Interaction.deleted_at.is_(None)).scalar_subquery())
-    days, today = band_days(), local_today()
-    deep_from = datetime.combine(today - timedelta(days=days["deep"]), time.min)
-    ordinary_from = datetime.combine(today - timedelta(days=days["ordinary"]), time.min)
-    if band == "deep":
-        return stmt.where(last >= deep_from)
-    if band == "ordinary":
-        return stmt.where(last < deep_from, last >= ordinary_from)
-    return stmt.where(or_(last.is_(None), last < ordinary_from))
+    """Same boundaries as the 5-3-2 page (regime.band_of): an indexed lookup per client, no aggregate."""
+    last = select(ClientCadence.last_touch_at).where(ClientCadence.client_id == Client.id).scalar_subquery()
+    return stmt.where(band_of(last, local_today()) == band)
 
 
 EXTRA_FILTERS["band"] = ExtraFilter(label=_l("5-3-2 band"), choices=lambda: [(b, BAND_LABELS[b]) for b in BANDS],

@@ -117,3 +117,20 @@ class CadenceRule(RecordMixin, db.Model):
 
     field_labels = {"dimension": _l("Classification"), "value": _l("Value"), "channel": _l("Channel"),
                     "interval_days": _l("Every (days)"), "purpose": _l("Purpose"), "active": _l("Active")}
+
+
+class ClientCadence(db.Model):
+    """Where each client stands in the return-visit regime, kept current by visits.cadence whenever a touch, a
+    client's classification or a rule changes: the overdue lists, Today and 5-3-2 read it with plain indexed
+    filters instead of aggregating every interaction on every page (derived data: not audited)."""
+
+    __tablename__ = "client_cadence"
+
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True)
+    last_touch_at: Mapped[datetime | None] = mapped_column(index=True)
+    last_phone_at: Mapped[datetime | None]
+    last_onsite_at: Mapped[datetime | None]
+    phone_interval: Mapped[int | None] = mapped_column(SmallInteger)
+    onsite_interval: Mapped[int | None] = mapped_column(SmallInteger)
+    phone_due_on: Mapped[date | None] = mapped_column(Date, index=True)  # NULL: no rule applies, or a lost client
+    onsite_due_on: Mapped[date | None] = mapped_column(Date, index=True)

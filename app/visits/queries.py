@@ -1,6 +1,6 @@
 """Reads of the visits domain, always through the scoping helper. Aggregates in SQL, rules in rules.py."""
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
@@ -10,7 +10,7 @@ from app.archive.models import Client
 from app.core.scoping import visible
 from app.extensions import db
 from app.visits.enums import CHANNEL_OF, Channel, InteractionStatus
-from app.visits.models import Interaction
+from app.visits.models import ClientCadence, Interaction
 
 CHANNEL = case(*[(Interaction.method.in_([m for m, c in CHANNEL_OF.items() if c == channel]), channel.value)
                  for channel in Channel], else_=None)
@@ -68,19 +68,17 @@ def planned_between(user, start: datetime, end: datetime) -> Select:
             .order_by(Interaction.planned_at, Interaction.route_order))
 
 
-def last_touches(user, client_ids=None) -> dict[tuple[int, str | None], datetime]:
-    """(client id, channel) → the last done touch, and (client id, None) → the last done touch of any kind."""
-    done = visible(select(Interaction.client_id, CHANNEL.label("channel"), func.max(Interaction.done_at)),
-                   Interaction, user).where(Interaction.status == InteractionStatus.DONE)
-    if client_ids is not None:
-        done = done.where(Interaction.client_id.in_(client_ids))
-    rows = db.session.execute(done.group_by(Interaction.client_id, CHANNEL)).all()
+def last_touches(user) -> dict[tuple[int, str | None], datetime]:
+    """(client id, channel) → the last done touch on that clock, and (client id, None) → the last of any kind,
+    for the clients the user may see (from client_cadence)."""
+    rows = db.session.execute(visible(select(ClientCadence).join(Client, Client.id == ClientCadence.client_id),
+                                      Client, user)).scalars()
     touches: dict[tuple[int, str | None], datetime] = {}
-    for client_id, channel, at in rows:
-        if channel is not None:
-            touches[(client_id, channel)] = at
-        if at and (touches.get((client_id, None)) is None or at > touches[(client_id, None)]):
-            touches[(client_id, None)] = at
+    for row in rows:
+        for key, at in (((row.client_id, None), row.last_touch_at), ((row.client_id, "phone"), row.last_phone_at),
+                        ((row.client_id, "onsite"), row.last_onsite_at)):
+            if at:
+                touches[key] = at
     return touches
 
 
@@ -93,7 +91,3 @@ def follow_ups_since(client: Client, user, since: datetime | None = None) -> int
     if since:
         stmt = stmt.where(Interaction.done_at > since)
     return db.session.scalar(stmt)
-
-
-def as_date(value: datetime | None) -> date | None:
-    return value.date() if value else None

@@ -1,23 +1,23 @@
-"""The return-visit regime applied to the archive: who is due or overdue on which channel, and the 5-3-2 split.
-A fixed number of queries (clients, rules, last touches); the arithmetic is in rules.py."""
-from collections import Counter
+"""The return-visit regime applied to the archive: who is overdue on which channel, and the 5-3-2 split.
+Read from client_cadence (kept current by visits.cadence) with indexed filters, counted and paged in SQL."""
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, case, func, literal, select, union_all
 
 from app.archive.enums import Lifecycle
 from app.archive.models import Client
-from app.core.models import get_setting
+from app.core.models import User, get_setting
+from app.core.paging import Page, paginate_rows
 from app.core.scoping import visible
 from app.extensions import db
-from app.visits.enums import Channel, GradeDimension
-from app.visits.models import CadenceRule
-from app.visits.queries import as_date, last_touches
-from app.visits.rules import Rule, band_split, interval_for, next_due, overdue_days, recency_band
+from app.visits.enums import Channel
+from app.visits.models import ClientCadence
+from app.visits.rules import BANDS, band_split, overdue_days
 
 BAND_SETTING = "recency_bands"
 DEFAULT_BAND_DAYS = {"deep": 30, "ordinary": 90}
+GROUPS = {"owner": User.display_name, "grade": Client.value_grade}
 
 
 @dataclass
@@ -30,61 +30,65 @@ class Due:
     days_overdue: int
 
 
-def active_rules() -> list[Rule]:
-    rows = db.session.execute(select(CadenceRule).where(CadenceRule.active.is_(True))).scalars()
-    return [Rule(r.dimension.value, r.value, r.channel.value, r.interval_days) for r in rows]
+def _late(today: date, channel: Channel | None) -> Select:
+    """(client id, channel, interval, last touch, due) of every overdue clock, all clients: a UNION of the two
+    clocks, each an index range on its due date."""
+    parts = []
+    for ch in ([channel] if channel else list(Channel)):
+        due = getattr(ClientCadence, f"{ch.value}_due_on")
+        parts.append(select(ClientCadence.client_id.label("client_id"), literal(ch.value).label("channel"),
+                            getattr(ClientCadence, f"{ch.value}_interval").label("interval"),
+                            getattr(ClientCadence, f"last_{ch.value}_at").label("last"), due.label("due"))
+                     .where(due < today))
+    return union_all(*parts).subquery("late") if len(parts) > 1 else parts[0].subquery("late")
 
 
-def classification(client: Client) -> dict[str, str | None]:
-    values = {}
-    for dimension in GradeDimension:
-        value = getattr(client, dimension.value)
-        values[dimension.value] = value.value if value is not None else None
-    return values
+def overdue_query(user, today: date, channel: Channel | None = None, group: str | None = None) -> Select:
+    """Overdue return visits the user may see, not lost clients, most overdue first (within a group)."""
+    late = _late(today, channel)
+    stmt = (visible(select(Client, late.c.channel, late.c.interval, late.c.last, late.c.due), Client, user)
+            .join(late, late.c.client_id == Client.id).where(Client.status != Lifecycle.LOST))
+    order = [late.c.due, Client.name, late.c.channel]
+    if group == "owner":
+        stmt = stmt.outerjoin(User, User.id == Client.owner_id)
+    return stmt.order_by(*([GROUPS[group]] if group else []), *order)
 
 
-def regime_clients(user, owner_id: int | None = None):
-    """The clients the regime applies to: visible, not lost."""
-    stmt = visible(select(Client), Client, user).where(Client.status != Lifecycle.LOST)
-    if owner_id:
-        stmt = stmt.where(Client.owner_id == owner_id)
-    return stmt.order_by(Client.name)
-
-
-def dues(user, today: date, owner_id: int | None = None, channel: Channel | None = None) -> list[Due]:
-    """Every (client, channel) with a cadence, its next due date and days overdue (negative: not yet due)."""
-    clients = db.session.execute(regime_clients(user, owner_id)).unique().scalars().all()
-    rules = active_rules()
-    touches = last_touches(user, [c.id for c in clients]) if clients else {}
-    found = []
-    for client in clients:
-        values = classification(client)
-        for ch in ([channel] if channel else list(Channel)):
-            interval = interval_for(values, rules, ch.value)
-            if interval is None:
-                continue
-            last = touches.get((client.id, ch.value))
-            due = next_due(as_date(last), interval, client.created_at.date())
-            found.append(Due(client, ch, interval, last, due, overdue_days(due, today)))
+def overdue(user, today: date, channel: Channel | None = None, group: str | None = None, page: int = 1,
+            per_page: int = 100) -> Page:
+    """One page of overdue clocks (Due items) and how many there are in all."""
+    found = paginate_rows(overdue_query(user, today, channel, group), page, per_page)
+    found.items = [Due(row[0], Channel(row.channel), row.interval, row.last, row.due, overdue_days(row.due, today))
+                   for row in found.items]
     return found
-
-
-def overdue(user, today: date, **kwargs) -> list[Due]:
-    """Overdue return visits, most overdue first."""
-    late = [d for d in dues(user, today, **kwargs) if d.days_overdue > 0]
-    return sorted(late, key=lambda d: (-d.days_overdue, d.client.name, d.channel.value))
 
 
 def band_days() -> dict[str, int]:
     return get_setting(BAND_SETTING, DEFAULT_BAND_DAYS)
 
 
-def recency(user, today: date) -> tuple[dict[int, str], dict[str, int], dict[str, float]]:
-    """The 5-3-2 picture: each visible client's band by its last done touch, the counts and the percentages."""
-    clients = db.session.execute(regime_clients(user)).unique().scalars().all()
-    touches = last_touches(user, [c.id for c in clients]) if clients else {}
+def band_bounds(today: date) -> dict[str, datetime]:
+    """The earliest last touch of each band: deep when at most N days before today (rules.recency_band)."""
     days = band_days()
-    bands = {c.id: recency_band(as_date(touches.get((c.id, None))), today, days["deep"], days["ordinary"])
-             for c in clients}
-    counts = Counter(bands.values())
-    return bands, dict(counts), band_split(counts)
+    return {band: datetime.combine(today - timedelta(days=days[band]), time.min) for band in ("deep", "ordinary")}
+
+
+def band_of(last_touch, today: date):
+    """The 5-3-2 band of a last-touch column, as a SQL expression."""
+    bounds = band_bounds(today)
+    return case((last_touch >= bounds["deep"], "deep"), (last_touch >= bounds["ordinary"], "ordinary"),
+                else_="forgotten")
+
+
+def regime_clients(user) -> Select:
+    """The clients the regime applies to: visible, not lost; with their cadence row."""
+    return (visible(select(Client.id), Client, user).where(Client.status != Lifecycle.LOST)
+            .outerjoin(ClientCadence, ClientCadence.client_id == Client.id))
+
+
+def recency(user, today: date) -> tuple[dict[str, int], dict[str, float]]:
+    """The 5-3-2 picture: how many visible, not lost clients fall in each band by their last done touch."""
+    band = band_of(ClientCadence.last_touch_at, today).label("band")
+    rows = db.session.execute(regime_clients(user).with_only_columns(band, func.count()).group_by(band)).all()
+    counts = dict.fromkeys(BANDS, 0) | dict(rows)
+    return counts, band_split(counts)

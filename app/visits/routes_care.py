@@ -17,9 +17,10 @@ from app.visits.services import log_greeting
 @login_required
 def care():
     days = min(max(request.args.get("days", 14, type=int), 1), 90)
-    items = care_days(current_user, local_today(), days)
+    mine = request.args.get("mine", "1") != "0"
+    items = care_days(current_user, local_today(), days, mine=mine)
     gifts = last_gifts({c.id for item in items for c in item.contacts})
-    return render("visits/care.html", items=items, gifts=gifts, days=days)
+    return render("visits/care.html", items=items, gifts=gifts, days=days, mine=mine)
 
 
 @bp.post("/care/greet/<int:contact_id>")

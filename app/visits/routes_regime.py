@@ -1,5 +1,5 @@
 """The return-visit regime: overdue lists, the 5-3-2 split, and the admin's cadence rules."""
-from collections import defaultdict
+from itertools import groupby
 
 from flask import abort, request, url_for
 from flask_babel import gettext as _
@@ -10,6 +10,7 @@ from app.core.clock import local_today
 from app.core.forms import edit_page, form_status
 from app.core.htmx import render, saved
 from app.core.models import put_setting
+from app.core.paging import page_number
 from app.core.scoping import role_required
 from app.extensions import db
 from app.visits import bp, regime
@@ -20,6 +21,7 @@ from app.visits.models import CadenceRule
 from app.visits.rules import BAND_LABELS, BANDS, BENCHMARK
 
 admin_only = role_required(*RULE_EDITORS)
+OVERDUE_PAGE = 100
 
 
 @bp.get("/overdue")
@@ -27,14 +29,12 @@ admin_only = role_required(*RULE_EDITORS)
 def overdue():
     channel = request.args.get("channel")
     channel = Channel(channel) if channel in Channel._value2member_map_ else None
-    late = regime.overdue(current_user, local_today(), channel=channel)
-    by_owner, by_grade = defaultdict(list), defaultdict(list)
-    for item in late:
-        by_owner[item.client.owner.display_name if item.client.owner else "—"].append(item)
-        by_grade[item.client.value_grade.value if item.client.value_grade else "—"].append(item)
-    group = request.args.get("group", "owner")
-    groups = sorted((by_grade if group == "grade" else by_owner).items())
-    return render("visits/overdue.html", groups=groups, group=group, channel=channel, total=len(late))
+    group = request.args.get("group", "owner") if request.args.get("group") in regime.GROUPS else "owner"
+    late = regime.overdue(current_user, local_today(), channel, group, page_number(), OVERDUE_PAGE)
+    key = (lambda item: item.client.owner.display_name if item.client.owner else "—") if group == "owner" else (
+        lambda item: item.client.value_grade.value if item.client.value_grade else "—")
+    groups = [(name, list(items)) for name, items in groupby(late.items, key=key)]
+    return render("visits/overdue.html", groups=groups, group=group, channel=channel, page=late)
 
 
 @bp.route("/recency", methods=["GET", "POST"])
@@ -46,7 +46,7 @@ def recency_split():
         return saved(url_for("visits.recency_split"))
     if request.method == "POST" and not form:
         abort(403)
-    _bands, counts, split = regime.recency(current_user, local_today())
+    counts, split = regime.recency(current_user, local_today())
     return render("visits/recency.html", bands=BANDS, labels=BAND_LABELS, counts=counts, split=split, form=form,
                   benchmark=BENCHMARK, days=regime.band_days(), total=sum(counts.values()),
                   status=form_status(form) if form else 200)

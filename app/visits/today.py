@@ -35,8 +35,8 @@ def quick_log_card(day, user, quick_form=None, logged=None, **_overrides) -> Mar
 
 @today_section(order=30)
 def overdue_today(day, user, **_overrides) -> Markup:
-    overdue = regime.overdue(user, day)  # a sales rep's are their own clients' (scoping)
-    return _block("today_overdue", overdue=overdue[:OVERDUE_SHOWN], overdue_total=len(overdue))
+    overdue = regime.overdue(user, day, per_page=OVERDUE_SHOWN)  # a sales rep's: their own clients (scoping)
+    return _block("today_overdue", overdue=overdue.items, overdue_total=overdue.total)
 
 
 @today_section(order=40)

@@ -1,0 +1,44 @@
+"""The stored next occurrence of every special date (SpecialDate.next_on), so care days are a date-range query.
+
+Set on every save of a date; rolled forward, in one pass, for the dates whose occurrence has passed (or that
+were written without one, by a bulk load): roll_forward runs before care days are read, and costs one indexed
+query when nothing is due. Lunar conversions are cached in core.dates."""
+from datetime import date, timedelta
+
+from sqlalchemy import bindparam, event, or_, select, update
+from sqlalchemy.orm import Session
+
+from app.archive.models import SpecialDate
+from app.core.clock import local_today
+from app.core.dates import next_occurrence
+from app.extensions import db
+
+# Passed, never set, or further ahead than any yearly date can be (the clock was set back): recompute.
+STALE = or_(SpecialDate.next_on.is_(None), SpecialDate.next_on < bindparam("today"),
+            SpecialDate.next_on > bindparam("horizon"))
+HORIZON = timedelta(days=390)  # a lunar year with a leap month is at most 385 days
+
+
+def next_on(special, today: date) -> date:
+    return next_occurrence(special.month, special.day, today, lunar=special.is_lunar, leap=special.is_leap_month)
+
+
+def roll_forward(today: date) -> int:
+    """Recompute next_on where it has passed; commits at once so every worker sees it. Returns the rows moved."""
+    bounds = {"today": today, "horizon": today + HORIZON}
+    if db.session.scalar(select(SpecialDate.id).where(STALE).limit(1), bounds) is None:
+        return 0
+    rows = db.session.execute(select(SpecialDate.id, SpecialDate.month, SpecialDate.day, SpecialDate.is_lunar,
+                                     SpecialDate.is_leap_month).where(STALE), bounds).all()
+    table = SpecialDate.__table__
+    db.session.execute(update(table).where(table.c.id == bindparam("row_id")).values(next_on=bindparam("on")),
+                       [{"row_id": row.id, "on": next_on(row, today)} for row in rows])
+    db.session.commit()
+    return len(rows)
+
+
+@event.listens_for(Session, "before_flush")
+def _on_save(session, flush_context, instances):
+    for special in [*session.new, *session.dirty]:
+        if isinstance(special, SpecialDate) and special.month and special.day:
+            special.next_on = next_on(special, local_today())

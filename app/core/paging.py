@@ -1,0 +1,47 @@
+"""A page of rows counted and limited in SQL, for queries db.paginate cannot take (several columns per row)."""
+from dataclasses import dataclass
+
+from flask import request
+from sqlalchemy import Select, func, select
+
+from app.extensions import db
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def page_number() -> int:
+    """The ?page= of the request: a positive whole number, else 1."""
+    raw = request.args.get("page", "")
+    return min(int(raw), 10**6) if raw.isdigit() and int(raw) > 0 else 1
+
+
+def paginate_rows(stmt: Select, page: int, per_page: int) -> Page:
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return Page(rows, total, page, per_page)

@@ -44,7 +44,8 @@ def visit_list(user, filters: VisitFilters) -> Select:
         return stmt.where(Interaction.status == InteractionStatus.PLANNED).order_by(Interaction.planned_at,
                                                                                    Interaction.route_order)
     if filters.status == "done":
-        stmt = stmt.where(Interaction.status == InteractionStatus.DONE)
+        return stmt.where(Interaction.status == InteractionStatus.DONE).order_by(Interaction.done_at.desc(),
+                                                                                 Interaction.id.desc())
     return stmt.order_by(func.coalesce(Interaction.done_at, Interaction.planned_at).desc(), Interaction.id.desc())
 
 

@@ -1,7 +1,6 @@
 """SQLite housekeeping: a database is analysed on first use, so the planner uses the indexes from day one."""
 import sqlite3
 
-import pytest
 from sqlalchemy import create_engine, text
 
 from app import _sqlite_pragmas  # noqa: F401  (the connect hook is registered on every Engine)
@@ -20,13 +19,3 @@ def test_a_never_analysed_database_gets_statistics_on_its_first_connection(tmp_p
     finally:
         engine.dispose()
     assert ("clients", "ix_clients_name") in stats
-
-
-@pytest.mark.parametrize("pragma, expected", [("journal_mode", "wal"), ("busy_timeout", 5000)])
-def test_every_connection_gets_the_pragmas(tmp_path, pragma, expected):
-    engine = create_engine(f"sqlite:///{tmp_path / 'x.db'}")
-    try:
-        with engine.connect() as connection:
-            assert connection.execute(text(f"PRAGMA {pragma}")).scalar() == expected
-    finally:
-        engine.dispose()

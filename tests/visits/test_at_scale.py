@@ -69,8 +69,8 @@ def test_cadence_follows_touches_classification_and_rules(db, frozen):
     db.session.commit()
     assert (cadence(db, record).phone_due_on, cadence(db, record).onsite_due_on) == (date(2027, 1, 15), None)
 
-    call = Interaction(client_id=record.id, user_id=make_user("sales").id, method=Method.WECHAT, status=InteractionStatus.DONE,
-                       done_at=datetime(2027, 1, 20, 10))
+    call = Interaction(client_id=record.id, user_id=make_user("sales").id, method=Method.WECHAT,
+                       status=InteractionStatus.DONE, done_at=datetime(2027, 1, 20, 10))
     db.session.add(call)
     db.session.commit()
     row = cadence(db, record)

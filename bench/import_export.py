@@ -63,9 +63,11 @@ def _steps(data: bytes, mapping: dict, manager, rows: int, results: dict) -> Non
         db.session.commit()
     assert db.session.scalar(select(func.count(Client.id))) == rows
     with timed("export .xlsx (query + write)", results):
-        xlsx = spreadsheet.export_xlsx(db.session.execute(client_list(manager)).scalars())
+        buffer = io.BytesIO()
+        spreadsheet.export_xlsx(db.session.execute(client_list(manager)).scalars(), buffer)
+        xlsx = buffer.getvalue()
     with timed("export .csv (query + write)", results):
-        spreadsheet.export_csv(db.session.execute(client_list(manager)).scalars())
+        b"".join(spreadsheet.export_csv(db.session.execute(client_list(manager)).scalars()))
     with timed("re-read the export and check it", results):
         headers, table = spreadsheet.read_table("export.xlsx", xlsx)
         importing.check_rows(table, importing.suggest_mapping(headers, {}), manager)

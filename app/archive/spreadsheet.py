@@ -145,16 +145,16 @@ def _value(client: Client, name: str):
     return "" if value is None else value
 
 
-def export_xlsx(clients) -> bytes:
+def export_xlsx(clients, target) -> None:
+    """Write the clients to ``target`` (a path or a binary file) as .xlsx. Write-only mode streams the rows to
+    disk as they come, so memory stays flat however many clients there are."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Clients"))
     bold = Font(bold=True)
     sheet.append([_styled(sheet, str(label), font=bold) for _name, label in COLUMNS])
     for client in clients:
         sheet.append([_xlsx_cell(sheet, _value(client, name)) for name, _label in COLUMNS])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(target)
 
 
 def _styled(sheet, value, **style) -> WriteOnlyCell:
@@ -176,13 +176,19 @@ def _xlsx_cell(sheet, value):
     return value
 
 
-def export_csv(clients) -> bytes:
+def export_csv(clients, chunk_rows: int = 500):
+    """The clients as UTF-8 CSV, yielded in chunks of encoded rows as they are read (a streamed download)."""
     buffer = io.StringIO()
+    buffer.write("\ufeff")  # the BOM tells Excel the file is UTF-8
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([str(label) for _name, label in COLUMNS])
-    for client in clients:
+    for number, client in enumerate(clients, start=1):
         writer.writerow([_csv_cell(_value(client, name)) for name, _label in COLUMNS])
-    return buffer.getvalue().encode("utf-8-sig")  # the BOM tells Excel the file is UTF-8
+        if number % chunk_rows == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
 
 
 def _csv_cell(value) -> str:

@@ -18,6 +18,7 @@ from app.archive.queries import ClientFilters, client_list
 from app.core.clock import local_today
 from app.core.forms import form_status
 from app.core.htmx import render
+from app.core.paging import in_chunks
 from app.core.scoping import role_required
 from app.extensions import db
 
@@ -73,8 +74,7 @@ def export(fmt: str):
     streamed as rows are read; .xlsx is written row by row to a temporary file, then sent."""
     if fmt not in FORMATS:
         abort(404)
-    stmt = client_list(current_user, ClientFilters.from_args(request.args)).execution_options(yield_per=500)
-    clients = db.session.execute(stmt).scalars()
+    clients = in_chunks(client_list(current_user, ClientFilters.from_args(request.args)))
     name = _("Client archive") + f"-{local_today().isoformat()}.{fmt}"
     if fmt == "csv":
         return Response(stream_with_context(spreadsheet.export_csv(clients)), mimetype=FORMATS[fmt],

@@ -45,3 +45,16 @@ def paginate_rows(stmt: Select, page: int, per_page: int) -> Page:
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
     return Page(rows, total, page, per_page)
+
+
+def in_chunks(stmt: Select, size: int = 500):
+    """The records of a select, read ``size`` at a time, each chunk its own query in the session of the moment:
+    a streamed download neither holds the whole result in memory nor outlives the session that started it."""
+    offset = 0
+    while True:
+        chunk = db.session.execute(stmt.limit(size).offset(offset)).unique().scalars().all()
+        yield from chunk
+        if len(chunk) < size:
+            return
+        offset += size
+        db.session.expunge_all()  # what was written out is not needed again

@@ -26,6 +26,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -99,6 +100,12 @@ def register_extensions(app: Flask) -> None:
             return "", 401, {"HX-Redirect": target}
         flash(login_manager.login_message, "info")
         return redirect(target)
+
+
+def register_security(app: Flask) -> None:
+    from app.core import security
+
+    security.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -38,7 +38,10 @@ class Config:
     # An intranet copy served from elsewhere has its own bytes: leave the hash out unless given.
     HTMX_INTEGRITY = os.environ.get("HTMX_INTEGRITY", HTMX_INTEGRITY if "HTMX_URL" not in os.environ else "")
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    # Behind HTTPS set KEYUAN_SECURE_COOKIES=1: cookies then travel only over HTTPS, and HSTS is sent.
+    SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = os.environ.get("KEYUAN_SECURE_COOKIES", "") in ("1", "true")
     SESSION_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: a tablet left open all day still saves

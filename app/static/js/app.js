@@ -12,6 +12,14 @@
   // htmx leaves the form untouched when a request fails, so what the user typed stays.
   document.addEventListener("htmx:sendError", function () { showError("offline"); });
   document.addEventListener("htmx:responseError", function () { showError("failed"); });
+  // Forms that move a record to the recycle bin ask first (no inline handlers: the CSP allows none).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.hasAttribute && event.target.hasAttribute("data-select-on-click")) event.target.select();
+  });
   document.addEventListener("htmx:afterRequest", function (event) {
     if (event.detail.successful) {
       var box = document.getElementById("request-error");

@@ -199,5 +199,7 @@ def test_when_htmx_did_not_load_the_plain_post_saves_and_the_draft_is_done(page,
     form.locator("button[type='submit']").tap()
     expect(page.locator("#visits .timeline")).to_contain_text("没有 htmx 也能记录")
     expect(page.locator("form.quick-log textarea[name='summary']")).to_have_value("")
+    # the page script drops the draft once the fresh form has loaded: wait for it rather than race it
+    page.wait_for_function(f"localStorage.getItem('quick-log-{record.id}') === null", timeout=5000)
     assert draft(page, record) is None
     assert len(rows(db, summary="没有 htmx 也能记录")) == 1

@@ -1,5 +1,6 @@
-"""Fixtures: a real database (SQLite file, or PostgreSQL from DATABASE_URL) built by the migrations,
-emptied after every test; a test client that sends the CSRF token like the pages do; login_as(role)."""
+"""Fixtures: a real database (SQLite file, or PostgreSQL from DATABASE_URL) built by the migrations, emptied
+after every test that asks for it; a test client that sends the CSRF token like the pages do; login_as(role).
+Nothing here is autouse: a rule test that asks for no fixture runs without the app and without a database."""
 import os
 import re
 from contextlib import contextmanager
@@ -39,6 +40,13 @@ class CSRFClient(FlaskClient):
         return self._token
 
 
+def empty_database() -> None:
+    _db.session.remove()
+    with _db.engine.begin() as connection:
+        for table in reversed(_db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     overrides = {"TESTING": True, "SECRET_KEY": TestConfig.SECRET_KEY}
@@ -51,21 +59,20 @@ def app(tmp_path_factory):
         with _db.engine.begin() as connection:
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         flask_migrate.upgrade()
+        empty_database()  # the migrations seed settings and rules; every test starts from empty tables
     return app
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def db(app):
+    """The database inside an app context, emptied when the test ends."""
     with app.app_context():
         yield _db
-        _db.session.remove()
-        with _db.engine.begin() as connection:
-            for table in reversed(_db.metadata.sorted_tables):
-                connection.execute(table.delete())
+        empty_database()
 
 
 @pytest.fixture
-def client(app):
+def client(app, db):
     return app.test_client()
 
 

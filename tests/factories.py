@@ -1,13 +1,18 @@
 """Records for tests, built with factory_boy on the real session."""
 import itertools
+from datetime import timedelta
 
 import factory
 from werkzeug.security import generate_password_hash
 
-from app.archive.models import Client, Contact
+from app.archive.enums import AssetKind, ProductCategory, SpecialDateKind
+from app.archive.models import Asset, Client, Contact, Product, SpecialDate
 from app.archive.rules import normalise_name
+from app.core.clock import local_now
 from app.core.models import Role, User
 from app.extensions import db
+from app.visits.enums import Channel, GradeDimension, InteractionStatus, Method
+from app.visits.models import CadenceRule, Interaction
 
 PASSWORD = "correct-horse-9"
 _HASH = generate_password_hash(PASSWORD)  # one scrypt run for the whole suite
@@ -49,6 +54,67 @@ class ContactFactory(BaseFactory):
     name = factory.Sequence(lambda n: f"联系人{n}")
     title = "信息科主任"
     phone = "13800000000"
+
+
+class SpecialDateFactory(BaseFactory):
+    """A birthday on 8 March; give ``contact_id`` for a person's date, or ``kind="org_event"`` and a ``label``."""
+
+    class Meta:
+        model = SpecialDate
+
+    kind = SpecialDateKind.BIRTHDAY
+    month = 3
+    day = 8
+
+
+class ProductFactory(BaseFactory):
+    class Meta:
+        model = Product
+
+    name = factory.Sequence(lambda n: f"模块{n}")
+    category = ProductCategory.MODULE
+
+
+class AssetFactory(BaseFactory):
+    class Meta:
+        model = Asset
+
+    kind = AssetKind.HARDWARE
+    name = factory.Sequence(lambda n: f"服务器{n}")
+
+
+def _this_minute():
+    return local_now().replace(second=0, microsecond=0)
+
+
+class InteractionFactory(BaseFactory):
+    """A phone call done this minute (on KEYUAN_TODAY when a test pins it), like a quick log; ``planned=True``
+    makes it an on-site visit planned for tomorrow instead. Give ``client_id`` and ``user_id``."""
+
+    class Meta:
+        model = Interaction
+
+    class Params:
+        planned = factory.Trait(
+            status=InteractionStatus.PLANNED, method=Method.ONSITE, done_at=None,
+            planned_at=factory.LazyFunction(lambda: _this_minute() + timedelta(days=1)))
+
+    method = Method.PHONE
+    status = InteractionStatus.DONE
+    done_at = factory.LazyFunction(_this_minute)
+    summary = factory.Sequence(lambda n: f"回访记录{n}")
+
+
+class CadenceRuleFactory(BaseFactory):
+    """Grade A clients called every 14 days."""
+
+    class Meta:
+        model = CadenceRule
+
+    dimension = GradeDimension.VALUE_GRADE
+    value = "A"
+    channel = Channel.PHONE
+    interval_days = 14
 
 
 def make_user(role, username=None, **kwargs) -> User:

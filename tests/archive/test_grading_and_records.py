@@ -5,11 +5,18 @@ import pytest
 from sqlalchemy import select
 
 from app.archive.enums import AssetKind, ProductCategory, ValueGrade
-from app.archive.models import Assessment, Asset, Client, Product, SpecialDate
+from app.archive.models import Assessment, Asset, Client, SpecialDate
 from app.archive.rules import CRITERIA
 from app.core.clock import local_today
 from app.core.models import AuditEvent
-from tests.factories import ClientFactory, ContactFactory, make_user
+from tests.factories import (
+    AssetFactory,
+    ClientFactory,
+    ContactFactory,
+    ProductFactory,
+    SpecialDateFactory,
+    make_user,
+)
 
 
 def scores(**given):
@@ -123,10 +130,9 @@ def test_transfer_to_a_service_user_is_refused(client, login_as, db):
 def test_installed_base_gaps_and_expiring_maintenance(client, login_as, db):
     rep = login_as("sales")
     record = ClientFactory(owner_id=rep.id)
-    his = Product(name="HIS 医院信息系统", category=ProductCategory.MODULE)
-    lis = Product(name="LIS 检验信息系统", category=ProductCategory.MODULE)
-    service = Product(name="年度运维服务", category=ProductCategory.SERVICE)
-    db.session.add_all([his, lis, service])
+    his = ProductFactory(name="HIS 医院信息系统", category=ProductCategory.MODULE)
+    ProductFactory(name="LIS 检验信息系统", category=ProductCategory.MODULE)
+    ProductFactory(name="年度运维服务", category=ProductCategory.SERVICE)
     db.session.commit()
     soon = local_today() + timedelta(days=45)
     response = client.post(f"/clients/{record.id}/assets/new", data={
@@ -153,8 +159,7 @@ def test_an_asset_needs_a_name_or_a_product(client, login_as, db):
 def test_service_edits_assets(client, login_as, db):
     login_as("service")
     record = ClientFactory(owner_id=make_user("sales").id)
-    asset = Asset(client_id=record.id, kind=AssetKind.PERIPHERAL, name="条码打印机")
-    db.session.add(asset)
+    asset = AssetFactory(client_id=record.id, kind=AssetKind.PERIPHERAL, name="条码打印机")
     db.session.commit()
     response = client.post(f"/clients/{record.id}/assets/{asset.id}/edit", data={
         "kind": "peripheral", "name": "条码打印机 斑马", "quantity": 3, "status": "faulty", "version": 1})
@@ -186,10 +191,9 @@ def test_upcoming_special_dates_show_on_the_client_page(client, login_as, db):
     record = ClientFactory(owner_id=rep.id)
     contact = ContactFactory(client_id=record.id, name="赵德明")
     soon = local_today() + timedelta(days=10)
-    db.session.add(SpecialDate(client_id=record.id, contact_id=contact.id, kind="birthday",
-                               month=soon.month, day=soon.day))
-    db.session.add(SpecialDate(client_id=record.id, kind="org_event", label="建院纪念日",
-                               month=(local_today() + timedelta(days=200)).month, day=1))
+    SpecialDateFactory(client_id=record.id, contact_id=contact.id, month=soon.month, day=soon.day)
+    SpecialDateFactory(client_id=record.id, kind="org_event", label="建院纪念日",
+                       month=(local_today() + timedelta(days=200)).month, day=1)
     db.session.commit()
     html = client.get(f"/clients/{record.id}").get_data(as_text=True)
     section = html[html.index('id="upcoming"'):html.index('id="assets"')]
@@ -206,8 +210,8 @@ def test_client_page_issues_a_fixed_number_of_queries(client, login_as, db, quer
         assert client.get(f"/clients/{record.id}").status_code == 200
     for n in range(8):
         contact = ContactFactory(client_id=record.id)
-        db.session.add(SpecialDate(client_id=record.id, contact_id=contact.id, kind="birthday", month=1, day=n + 1))
-        db.session.add(Asset(client_id=record.id, kind=AssetKind.HARDWARE, name=f"服务器{n}"))
+        SpecialDateFactory(client_id=record.id, contact_id=contact.id, month=1, day=n + 1)
+        AssetFactory(client_id=record.id, kind=AssetKind.HARDWARE, name=f"服务器{n}")
     db.session.commit()
     with query_counter() as full:
         assert client.get(f"/clients/{record.id}").status_code == 200
@@ -251,9 +255,8 @@ def test_every_list_filter_has_an_index():
 def test_special_dates_and_assets_go_to_the_recycle_bin(client, login_as, db):
     rep = make_user("sales")
     record = ClientFactory(owner_id=rep.id, name="达州市中心医院")
-    special = SpecialDate(client_id=record.id, kind="org_event", label="建院六十周年", month=9, day=1)
-    asset = Asset(client_id=record.id, kind=AssetKind.HARDWARE, name="核心交换机")
-    db.session.add_all([special, asset])
+    special = SpecialDateFactory(client_id=record.id, kind="org_event", label="建院六十周年", month=9, day=1)
+    asset = AssetFactory(client_id=record.id, kind=AssetKind.HARDWARE, name="核心交换机")
     db.session.commit()
     login_as("manager")
     assert client.post(f"/clients/{record.id}/special-dates/{special.id}/delete").status_code == 302

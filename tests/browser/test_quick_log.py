@@ -4,16 +4,16 @@ import json
 from datetime import timedelta
 
 from playwright.sync_api import expect
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from app.archive.enums import ValueGrade
 from app.core.clock import local_today, utcnow
-from app.visits.enums import Channel, GradeDimension, InteractionStatus, Method
-from app.visits.models import CadenceRule, Interaction
+from app.visits.enums import Channel, InteractionStatus, Method
+from app.visits.models import Interaction
 from app.visits.queries import last_touches
 from tests.browser.conftest import screenshot
 from tests.browser.test_archive_flow import sign_in
-from tests.factories import ClientFactory, ContactFactory, make_user
+from tests.factories import CadenceRuleFactory, ClientFactory, ContactFactory, make_user
 
 OFFLINE = "无法连接服务器。您输入的内容仍然保留，请稍后重试。"
 TAP = 44  # px, the smallest touch target (app.css --tap)
@@ -22,9 +22,7 @@ TAP = 44  # px, the smallest touch target (app.css --tap)
 def a_rep_and_an_overdue_a_client(db):
     """A grade-A client (phone every 14 days) entered 60 days ago and never called: overdue on the phone."""
     rep = make_user("sales", username="lixy", display_name="李晓燕")
-    db.session.execute(delete(CadenceRule))  # the seeded rules are emptied between tests; set the one we need
-    db.session.add(CadenceRule(dimension=GradeDimension.VALUE_GRADE, value="A", channel=Channel.PHONE,
-                               interval_days=14))
+    CadenceRuleFactory(value="A", channel=Channel.PHONE, interval_days=14)
     record = ClientFactory(name="南充市中心医院", owner_id=rep.id, value_grade=ValueGrade.A,
                            created_at=utcnow() - timedelta(days=60))
     contact = ContactFactory(client_id=record.id, name="何志明")
@@ -199,5 +197,7 @@ def test_when_htmx_did_not_load_the_plain_post_saves_and_the_draft_is_done(page,
     form.locator("button[type='submit']").tap()
     expect(page.locator("#visits .timeline")).to_contain_text("没有 htmx 也能记录")
     expect(page.locator("form.quick-log textarea[name='summary']")).to_have_value("")
+    # the page script drops the draft once the fresh form has loaded: wait for it rather than race it
+    page.wait_for_function(f"localStorage.getItem('quick-log-{record.id}') === null", timeout=5000)
     assert draft(page, record) is None
     assert len(rows(db, summary="没有 htmx 也能记录")) == 1

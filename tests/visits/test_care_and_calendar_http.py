@@ -1,0 +1,73 @@
+"""Care days and the calendar feed through HTTP: lunar birthdays and festivals on Today and in the feed, the
+last gift and the one-click greeting, and a feed that shows only what its owner may see."""
+from datetime import date
+
+from icalendar import Calendar
+from sqlalchemy import select
+
+from app.visits.enums import InteractionStatus, Method
+from app.visits.models import Interaction
+from tests.factories import ClientFactory, ContactFactory, InteractionFactory, SpecialDateFactory, make_user
+from tests.visits.conftest import at
+
+
+def test_lunar_birthdays_and_festivals_on_today_and_in_the_feed(client, login_as, db, frozen):
+    rep = login_as("sales")
+    hospital = ClientFactory(name="宜宾市第二人民医院", owner_id=rep.id)
+    zhao = ContactFactory(client_id=hospital.id, name="赵德明", is_key_person=True)
+    qian = ContactFactory(client_id=hospital.id, name="钱文博")
+    # 腊月廿六 falls on 2027-02-02 (verified with lunar-python); 冬月… (lunar 11/20) has passed → next year
+    SpecialDateFactory(client_id=hospital.id, contact_id=zhao.id, month=12, day=26, is_lunar=True)
+    SpecialDateFactory(client_id=hospital.id, contact_id=qian.id, month=1, day=15)
+    db.session.commit()
+
+    today = client.get("/").get_data(as_text=True)
+    care = today[today.index('id="today-care"'):]
+    assert "2027-02-02" in care and "赵德明" in care  # the lunar birthday, tomorrow
+    assert "2027-02-05</strong> · 除夕" in care and "2027-02-06</strong> · 春节" in care  # festivals this week
+    assert "钱文博" not in care  # solar 1/15 has passed this year
+
+    feed_url = client.get("/visits/calendar").get_data(as_text=True).split('readonly value="')[1].split('"')[0]
+    response = client.get(feed_url.replace("http://localhost", ""))
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    events = {(str(e["SUMMARY"]), e["DTSTART"].dt) for e in Calendar.from_ical(response.data).walk("VEVENT")}
+    assert ("生日 · 赵德明", date(2027, 2, 2)) in events
+    assert ("生日 · 钱文博", date(2028, 1, 15)) in events  # a birthday in the next solar year
+    assert ("春节", date(2027, 2, 6)) in events
+
+
+def test_the_feed_shows_only_what_its_owner_may_see(client, login_as, db, frozen, app):
+    me = login_as("sales")
+    other = make_user("sales")
+    mine = ClientFactory(name="我的医院", owner_id=me.id)
+    theirs = ClientFactory(name="别人的医院", owner_id=other.id)
+    ContactFactory(client_id=theirs.id, name="孙静")
+    SpecialDateFactory(client_id=theirs.id, kind="org_event", label="建院纪念日", month=3, day=1)
+    InteractionFactory(client_id=mine.id, user_id=me.id, planned=True, planned_at=at(-2))
+    InteractionFactory(client_id=theirs.id, user_id=other.id, planned=True, planned_at=at(-3))
+    db.session.commit()
+    client.get("/visits/calendar")
+    db.session.expire_all()
+    token = db.session.get(type(me), me.id).calendar_token
+    body = client.get(f"/calendar/{token}.ics").get_data(as_text=True)
+    assert "我的医院" in body and "别人的医院" not in body and "建院纪念日" not in body
+
+    old = token
+    client.post("/visits/calendar")
+    assert app.test_client().get(f"/calendar/{old}.ics").status_code == 404  # regenerated: old link dead
+    assert app.test_client().get("/calendar/not-a-real-token-at-all-xx.ics").status_code == 404
+
+
+def test_care_page_shows_the_last_gift_and_logs_a_greeting(client, login_as, db, frozen):
+    rep = login_as("sales")
+    record = ClientFactory(owner_id=rep.id)
+    contact = ContactFactory(client_id=record.id, name="黎红霞", is_key_person=True)
+    SpecialDateFactory(client_id=record.id, contact_id=contact.id, month=2, day=4)
+    InteractionFactory(client_id=record.id, user_id=rep.id, method=Method.ONSITE, done_at=at(100), gift="中秋月饼",
+                       contacts=[contact])
+    db.session.commit()
+    html = client.get("/visits/care?days=7").get_data(as_text=True)
+    assert "黎红霞" in html and "上次礼品：中秋月饼" in html
+    assert client.post(f"/visits/care/greet/{contact.id}", data={"occasion": "生日"}).status_code == 302
+    greeting = db.session.execute(select(Interaction).where(Interaction.summary == "问候：生日")).scalar_one()
+    assert greeting.contacts == [contact] and greeting.status == InteractionStatus.DONE

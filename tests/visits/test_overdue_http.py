@@ -1,0 +1,101 @@
+"""Overdue lists through HTTP: two clocks per client, the shortest interval wins, scoped and grouped lists, the
+cadence rules admin, and a fixed number of queries on every regime page."""
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+
+from app.archive.enums import Lifecycle, StrategyLayer, ValueGrade
+from app.visits.enums import Method
+from app.visits.models import CadenceRule
+from tests.factories import (
+    ClientFactory,
+    ContactFactory,
+    InteractionFactory,
+    SpecialDateFactory,
+    make_user,
+)
+from tests.visits.conftest import at
+
+
+def test_a_quick_phone_call_resets_the_phone_clock_only(client, login_as, db, frozen, regime):
+    rep = login_as("sales")
+    hospital = ClientFactory(name="南充市中心医院", owner_id=rep.id, value_grade=ValueGrade.A,
+                             created_at=datetime(2026, 11, 1))
+    InteractionFactory(client_id=hospital.id, user_id=rep.id, method=Method.ONSITE, done_at=at(20))  # 20 < 30: fine
+    InteractionFactory(client_id=hospital.id, user_id=rep.id, method=Method.PHONE, done_at=at(20))  # 20 > 14: 6 days
+    db.session.commit()
+    html = client.get("/visits/overdue?channel=phone").get_data(as_text=True)
+    assert "南充市中心医院" in html and "<strong>6</strong>" in html
+    assert "南充市中心医院" not in client.get("/visits/overdue?channel=onsite").get_data(as_text=True)
+
+    response = client.post(f"/visits/clients/{hospital.id}/quick-log", headers={"HX-Request": "true"},
+                           data={"method": "phone", "summary": "电话回访，系统运行正常"})
+    assert response.status_code == 200 and "电话回访，系统运行正常" in response.get_data(as_text=True)
+    assert "南充市中心医院" not in client.get("/visits/overdue?channel=phone").get_data(as_text=True)
+
+
+def test_shortest_interval_wins_and_never_touched_counts_from_entry(client, login_as, db, frozen, regime):
+    rep = login_as("sales")
+    # A (phone 14) and 重点突破 (phone 7): 7 wins; never called, in the archive since 10 days → 3 days overdue
+    ClientFactory(name="成都市中医院", owner_id=rep.id, value_grade=ValueGrade.A,
+                  strategy_layer=StrategyLayer.BREAKTHROUGH, created_at=datetime(2027, 1, 22))
+    db.session.commit()
+    html = client.get("/visits/overdue?channel=phone").get_data(as_text=True)
+    assert "成都市中医院" in html and "<td>7</td>" in html and "<strong>3</strong>" in html
+
+
+def test_lost_clients_and_other_reps_clients_are_not_on_my_list(client, login_as, db, frozen, regime):
+    rep = login_as("sales")
+    ClientFactory(name="已流失医院", owner_id=rep.id, value_grade=ValueGrade.A, status=Lifecycle.LOST,
+                  created_at=datetime(2026, 1, 1))
+    ClientFactory(name="别人的医院", owner_id=make_user("sales").id, value_grade=ValueGrade.A,
+                  created_at=datetime(2026, 1, 1))
+    db.session.commit()
+    html = client.get("/visits/overdue").get_data(as_text=True)
+    assert "已流失医院" not in html and "别人的医院" not in html
+
+
+def test_overdue_list_groups_by_rep_and_by_grade(client, login_as, db, frozen, regime):
+    login_as("manager")
+    for name, rep in (("甲医院", make_user("sales", display_name="李晓燕")),
+                      ("乙医院", make_user("sales", display_name="张伟"))):
+        ClientFactory(name=name, owner_id=rep.id, value_grade=ValueGrade.A, created_at=datetime(2026, 12, 1))
+    db.session.commit()
+    by_rep = client.get("/visits/overdue").get_data(as_text=True)
+    assert "<h2>李晓燕" in by_rep and "<h2>张伟" in by_rep
+    by_grade = client.get("/visits/overdue?group=grade").get_data(as_text=True)
+    assert "<h2>A <span" in by_grade
+
+
+def count_queries(client, query_counter, url):
+    with query_counter() as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)
+
+
+@pytest.mark.parametrize("url", ["/", "/visits/overdue", "/visits/care", "/visits/recency"])
+def test_regime_pages_issue_a_fixed_number_of_queries(client, login_as, db, frozen, regime, query_counter, url):
+    rep = login_as("sales")
+    first = ClientFactory(owner_id=rep.id, value_grade=ValueGrade.A, created_at=datetime(2026, 1, 1))
+    ContactFactory(client_id=first.id, is_key_person=True)
+    db.session.commit()
+    few = count_queries(client, query_counter, url)
+    for n in range(25):
+        record = ClientFactory(owner_id=rep.id, value_grade=ValueGrade.A, created_at=datetime(2026, 1, 1))
+        contact = ContactFactory(client_id=record.id, is_key_person=True)
+        SpecialDateFactory(client_id=record.id, contact_id=contact.id, month=2, day=3)
+        InteractionFactory(client_id=record.id, user_id=rep.id, method=Method.PHONE, done_at=at(n))
+        InteractionFactory(client_id=record.id, user_id=rep.id, planned=True, planned_at=at(-1 - n % 3))
+    db.session.commit()
+    assert count_queries(client, query_counter, url) == few
+
+
+def test_cadence_rule_admin_checks_the_value(client, login_as, db):
+    login_as("admin")
+    bad = client.post("/visits/rules/new", data={"dimension": "value_grade", "value": "Z", "channel": "phone",
+                                                 "interval_days": 10})
+    assert bad.status_code == 422 and "请使用以下取值之一" in bad.get_data(as_text=True)
+    good = client.post("/visits/rules/new", data={"dimension": "value_grade", "value": "B", "channel": "phone",
+                                                  "interval_days": 10})
+    assert good.status_code == 302 and db.session.execute(select(CadenceRule.interval_days)).scalar_one() == 10

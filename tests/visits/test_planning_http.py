@@ -1,0 +1,94 @@
+"""Planning visits through HTTP: a route for a day, bad input by the field, only the rep's own clients;
+completing, rescheduling and cancelling a planned visit; a photo taken on the visit."""
+import io
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+
+from app.visits.enums import InteractionStatus, Method
+from app.visits.models import Interaction
+from tests.archive.test_attachments import PNG
+from tests.factories import ClientFactory, InteractionFactory, make_user
+from tests.visits.conftest import at
+
+
+def test_plan_a_route_for_a_day(client, login_as, db):
+    rep = login_as("sales")
+    stops = [ClientFactory(owner_id=rep.id) for _ in range(3)]
+    db.session.commit()
+    data = {"stops-0": stops[2].id, "stops-1": stops[0].id, "stops-2": stops[1].id, "day": "2027-03-02",
+            "start": "09:00", "minutes_between": 90, "method": "onsite", "purpose": "routine", "agenda": "巡检"}
+    assert client.post("/visits/plan", data=data).status_code == 302
+    planned = db.session.execute(select(Interaction).order_by(Interaction.planned_at)).scalars().all()
+    assert [(v.client_id, v.planned_at.strftime("%H:%M"), v.route_order) for v in planned] == [
+        (stops[2].id, "09:00", 1), (stops[0].id, "10:30", 2), (stops[1].id, "12:00", 3)]
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"stops-0": "", "purpose": "routine"}, "请至少选择一个客户"),
+    ({"purpose": "negotiation"}, "约谈必须填写失败补救措施"),
+    ({"purpose": "routine", "start": "9点"}, "请用“时:分”格式"),
+])
+def test_plan_refuses_bad_input_by_the_field(client, login_as, db, data, message):
+    rep = login_as("sales")
+    record = ClientFactory(owner_id=rep.id)
+    db.session.commit()
+    form = {"stops-0": record.id, "day": "2027-03-02", "start": "09:00", "minutes_between": 60, "method": "onsite",
+            **data}
+    response = client.post("/visits/plan", data=form)
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert db.session.scalar(select(Interaction.id)) is None
+
+
+def test_another_reps_client_cannot_be_planned(client, login_as, db):
+    login_as("sales")
+    theirs = ClientFactory(owner_id=make_user("sales").id)
+    db.session.commit()
+    response = client.post("/visits/plan", data={"stops-0": theirs.id, "day": "2027-03-02", "start": "09:00",
+                                                 "minutes_between": 60, "method": "onsite", "purpose": "routine"})
+    assert response.status_code == 422 and db.session.scalar(select(Interaction.id)) is None
+
+
+def test_complete_reschedule_and_cancel(client, login_as, db, frozen):
+    rep = login_as("sales")
+    record = ClientFactory(owner_id=rep.id)
+    first = InteractionFactory(client_id=record.id, user_id=rep.id, planned=True, planned_at=at(0))
+    second = InteractionFactory(client_id=record.id, user_id=rep.id, planned=True, planned_at=at(-5))
+    db.session.commit()
+    response = client.post(f"/visits/{first.id}/edit", data={
+        "mark_done": "y", "method": "onsite", "purpose": "routine", "summary": "演示了移动护理", "version": 1,
+        "extra_services": ["dust", "printer"], "gift": "茶叶礼盒", "gift_cost": "300",
+        "next_action": "送报价", "next_date": "2027-02-10"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    done = db.session.get(Interaction, first.id)
+    assert done.status == InteractionStatus.DONE and done.done_at and done.extra_services == ["dust", "printer"]
+    booked = db.session.execute(select(Interaction).where(Interaction.agenda == "送报价")).scalar_one()
+    assert booked.planned_at == datetime(2027, 2, 10, 9, 0) and booked.status == InteractionStatus.PLANNED
+
+    assert client.post(f"/visits/{second.id}/reschedule", data={"planned_at": "2027-02-08T14:30",
+                                                                "reason": "院长出差"}).status_code == 302
+    assert client.post(f"/visits/{second.id}/cancel", data={"reason": "医院停电"}).status_code == 302
+    db.session.expire_all()
+    moved = db.session.get(Interaction, second.id)
+    assert (moved.planned_at, moved.status, moved.cancel_reason) == (
+        datetime(2027, 2, 8, 14, 30), InteractionStatus.CANCELLED, "医院停电")
+    response = client.post(f"/visits/{second.id}/cancel", data={"reason": "再取消一次"})
+    assert response.status_code == 422 and "只有计划中的拜访" in response.get_data(as_text=True)
+
+
+def test_a_photo_attaches_to_the_visit_and_the_client(client, login_as, db, app, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    rep = login_as("sales")
+    record = ClientFactory(owner_id=rep.id)
+    visit = InteractionFactory(client_id=record.id, user_id=rep.id, method=Method.ONSITE, done_at=at(1))
+    db.session.commit()
+    response = client.post(f"/visits/{visit.id}/attachments", content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(PNG), "机房.png"), "caption": "三楼机房"})
+    assert response.status_code == 302
+    assert "三楼机房" in client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert "三楼机房" in client.get(f"/clients/{record.id}").get_data(as_text=True)
+    refused = client.post(f"/visits/{visit.id}/attachments", content_type="multipart/form-data",
+                          data={"file": (io.BytesIO(b"not an image"), "x.png")})
+    assert refused.status_code == 422

@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 from lunar_python import Solar
 
-from app.core.dates import FESTIVAL_LABELS, festivals
 from app.visits.rules import (
     BAND_LABELS,
     BANDS,
@@ -158,85 +157,3 @@ def test_band_split_with_no_clients():
     assert band_split({}) == {"deep": 0.0, "ordinary": 0.0, "forgotten": 0.0}
     assert band_split({"deep": 0, "ordinary": 0, "forgotten": 0}) == {"deep": 0.0, "ordinary": 0.0,
                                                                       "forgotten": 0.0}
-
-
-# --- festivals ---------------------------------------------------------------------------------------------
-
-FESTIVALS_2026 = [
-    (date(2026, 1, 1), "new_year"),
-    (date(2026, 2, 16), "new_years_eve"),    # 腊月廿九 of lunar 2025: that 腊月 has only 29 days
-    (date(2026, 2, 17), "spring_festival"),
-    (date(2026, 3, 3), "lantern"),
-    (date(2026, 4, 5), "qingming"),
-    (date(2026, 5, 1), "labour_day"),
-    (date(2026, 5, 12), "nurses_day"),
-    (date(2026, 6, 19), "dragon_boat"),
-    (date(2026, 8, 19), "doctors_day"),
-    (date(2026, 9, 25), "mid_autumn"),
-    (date(2026, 10, 1), "national_day"),
-    (date(2026, 10, 18), "double_ninth"),
-]
-
-
-def test_every_festival_of_2026_in_order():
-    assert festivals(date(2026, 1, 1), date(2026, 12, 31)) == FESTIVALS_2026
-    assert [key for _, key in FESTIVALS_2026] == list(FESTIVAL_LABELS)
-
-
-@pytest.mark.parametrize("day, lunar", [
-    (date(2026, 2, 16), (2025, 12, 29)),
-    (date(2026, 2, 17), (2026, 1, 1)),
-    (date(2026, 3, 3), (2026, 1, 15)),
-    (date(2026, 6, 19), (2026, 5, 5)),
-    (date(2026, 9, 25), (2026, 8, 15)),
-    (date(2026, 10, 18), (2026, 9, 9)),
-])
-def test_the_2026_lunar_festivals_convert_back(day, lunar):
-    assert lunar_of(day) == lunar
-
-
-def test_qingming_is_the_solar_term():
-    assert Solar.fromYmd(2026, 4, 5).getLunar().getJieQi() == "清明"
-    # 2025's falls a day earlier
-    assert (date(2025, 4, 4), "qingming") in festivals(date(2025, 4, 1), date(2025, 4, 30))
-
-
-def test_new_years_eve_is_the_thirtieth_when_the_last_month_is_long():
-    # lunar 2023's 腊月 has 30 days: 除夕 2024-02-09 is 腊月三十
-    assert festivals(date(2024, 2, 1), date(2024, 2, 12)) == [
-        (date(2024, 2, 9), "new_years_eve"),
-        (date(2024, 2, 10), "spring_festival"),
-    ]
-    assert lunar_of(date(2024, 2, 9)) == (2023, 12, 30)
-
-
-def test_a_range_across_the_year_boundary():
-    assert festivals(date(2026, 12, 20), date(2027, 2, 20)) == [
-        (date(2027, 1, 1), "new_year"),
-        (date(2027, 2, 5), "new_years_eve"),
-        (date(2027, 2, 6), "spring_festival"),
-        (date(2027, 2, 20), "lantern"),          # the end day itself is included
-    ]
-    assert lunar_of(date(2027, 2, 5)) == (2026, 12, 29)
-    assert lunar_of(date(2027, 2, 6)) == (2027, 1, 1)
-    assert lunar_of(date(2027, 2, 20)) == (2027, 1, 15)
-
-
-def test_a_range_over_several_years():
-    found = festivals(date(2025, 12, 31), date(2028, 1, 31))
-    # all 12 of 2026 and of 2027, then 元旦, 除夕 and 春节 of 2028
-    assert len(found) == 27
-    assert found[:12] == FESTIVALS_2026
-    assert found[-3:] == [
-        (date(2028, 1, 1), "new_year"),
-        (date(2028, 1, 25), "new_years_eve"),
-        (date(2028, 1, 26), "spring_festival"),
-    ]
-    assert lunar_of(date(2028, 1, 25)) == (2027, 12, 29)
-    assert found == sorted(found)
-
-
-def test_a_single_day_and_an_empty_range():
-    assert festivals(date(2026, 9, 25), date(2026, 9, 25)) == [(date(2026, 9, 25), "mid_autumn")]
-    assert festivals(date(2026, 9, 26), date(2026, 9, 30)) == []
-    assert festivals(date(2026, 10, 1), date(2026, 9, 1)) == []

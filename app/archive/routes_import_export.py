@@ -62,6 +62,12 @@ def _load(token: str) -> Upload:
     return Upload(token, upload[0], *spreadsheet.read_table(*upload))
 
 
+def _mapped(token: str) -> tuple[Upload, ImportMappingForm]:
+    """The user's upload and the column mapping they posted for it."""
+    upload = _load(token)
+    return upload, mapping_form(upload.headers, upload.rows)
+
+
 def _page(step: str, upload: Upload, form, status: int = 200, **context):
     return render(TEMPLATE, step=step, token=upload.token, filename=upload.filename, rows=upload.rows, form=form,
                   status=status, **context)
@@ -111,8 +117,7 @@ def import_upload():
 @bp.post("/import/<token>")
 @role_required(*EDITORS)
 def import_preview(token: str):
-    upload = _load(token)
-    form = mapping_form(upload.headers, upload.rows)
+    upload, form = _mapped(token)
     if not form.validate_on_submit():
         return _page("mapping", upload, form, status=422)
     importing.remember_mapping(upload.headers, form.mapping)
@@ -124,8 +129,7 @@ def import_preview(token: str):
 @role_required(*EDITORS)
 def import_commit(token: str):
     """Checks again (the file or the users may have changed) and imports all rows or none."""
-    upload = _load(token)
-    form = mapping_form(upload.headers, upload.rows)
+    upload, form = _mapped(token)
     if not form.validate_on_submit():
         return _page("mapping", upload, form, status=422)
     checks = importing.check_rows(upload.rows, form.mapping, current_user)

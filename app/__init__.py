@@ -6,7 +6,7 @@ from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -90,8 +90,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to continue.")
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+    def load_user(session_token: str):
+        """The cookie carries the user's session token, not the id: rotating it revokes captured cookies."""
+        return db.session.execute(select(User).where(User.session_token == session_token)).scalar_one_or_none()
 
     @login_manager.unauthorized_handler
     def unauthorized():

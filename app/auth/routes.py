@@ -42,8 +42,19 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    logout_user()  # also clears the remember-me cookie
     flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/logout-everywhere")
+@login_required
+def logout_everywhere():
+    """Every device signed in as this user, remembered or not, is signed out (a lost tablet, a shared PC)."""
+    current_user.sign_out_everywhere()
+    db.session.commit()
+    logout_user()
+    flash(_("You have been signed out on every device."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -65,8 +76,9 @@ def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if current_user.check_password(form.current_password.data):
-            current_user.set_password(form.new_password.data)
+            current_user.set_password(form.new_password.data)  # signs out every other device
             db.session.commit()
+            login_user(current_user._get_current_object(), remember=bool(request.cookies.get("remember_token")))
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("dashboard.today"))
         form.current_password.errors.append(_("The current password is wrong."))

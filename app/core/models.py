@@ -1,4 +1,5 @@
 """Tables every domain shares: users, the audit trail, settings; and the record mixins."""
+import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -89,9 +90,13 @@ class SoftDeleteMixin:
         self.deleted_by_id = None
 
 
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, RecordMixin, db.Model):
     __tablename__ = "users"
-    __audit_mask__ = frozenset({"password_hash", "calendar_token"})
+    __audit_mask__ = frozenset({"password_hash", "calendar_token", "session_token"})
 
     username: Mapped[str] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(80))
@@ -100,11 +105,13 @@ class User(UserMixin, RecordMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
     password_hash: Mapped[str] = mapped_column(String(256))
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # What the session and remember-me cookies carry instead of the id: a new one signs out every device.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
 
     field_labels = {
         "username": _l("Username"), "display_name": _l("Display name"), "role": _l("Role"),
         "active": _l("Active"), "locale": _l("Language"), "password_hash": _l("Password"),
-        "calendar_token": _l("Calendar link"),
+        "calendar_token": _l("Calendar link"), "session_token": _l("Sign-in sessions"),
     }
 
     @declared_attr
@@ -119,8 +126,16 @@ class User(UserMixin, RecordMixin, db.Model):
     def sees_all_clients(self) -> bool:
         return sees_all_clients(self)
 
+    def get_id(self) -> str:
+        return self.session_token
+
     def set_password(self, password: str) -> None:
+        """A new password also ends every session signed in with the old one."""
         self.password_hash = generate_password_hash(password)
+        self.sign_out_everywhere()
+
+    def sign_out_everywhere(self) -> None:
+        self.session_token = new_token()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

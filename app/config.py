@@ -45,7 +45,11 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: a tablet left open all day still saves
-    LOGIN_MAX_FAILURES = 5
+    LOGIN_MAX_FAILURES = 5  # per username
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 50  # per address: behind a proxy one address is the whole office
+    # Behind nginx (or another proxy) set KEYUAN_PROXIES to how many proxies add X-Forwarded-For; only then is
+    # that header trusted for the client's address.
+    PROXIES = int(os.environ.get("KEYUAN_PROXIES", "0") or 0)
     LOGIN_WINDOW_MINUTES = 15
     PAGE_SIZE = 25
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024  # a backstop for the whole request; files have their own limit

@@ -102,12 +102,31 @@ def test_five_failures_lock_the_username_even_for_the_right_password(client, db)
     assert "登录失败次数过多" in response.get_data(as_text=True)
 
 
-def test_five_failures_from_one_address_lock_other_usernames(client, db):
+def test_a_colleague_failing_behind_the_same_address_does_not_lock_the_office(client, db, app):
+    """Behind the office's nginx every user comes from 127.0.0.1: five wrong guesses by one must not lock all."""
     make_user("sales", username="lixy")
     db.session.commit()
     for n in range(5):
         login(client, f"guess{n}", "wrong")
+    assert login(client, "lixy", PASSWORD).status_code == 302
+
+
+def test_many_failures_from_one_address_lock_it(client, db, app, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES_PER_ADDRESS", 8)
+    make_user("sales", username="lixy")
+    db.session.commit()
+    for n in range(8):
+        login(client, f"guess{n}", "wrong")
     assert login(client, "lixy", PASSWORD).status_code == 429
+
+
+def test_an_unknown_user_costs_a_password_hash_like_a_real_one(monkeypatch, db):
+    from app.auth import services
+
+    checked = []
+    monkeypatch.setattr(services, "check_password_hash", lambda stored, given: checked.append(stored) or False)
+    assert services.authenticate("nobody-here", "wrong", "127.0.0.1") is None
+    assert checked == [services.UNKNOWN_USER_HASH]
 
 
 def test_lock_lifts_after_the_window(client, db):
@@ -148,3 +167,17 @@ def test_change_password(client, login_as, db):
     client.post("/auth/logout")
     assert login(client, user.username, PASSWORD).status_code == 401
     assert login(client, user.username, "new-password-1").status_code == 302
+
+
+def test_forwarded_for_is_trusted_only_behind_a_configured_proxy(app, client, db):
+    from app import create_app
+
+    behind = create_app({"TESTING": True, "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False, "PROXIES": 1,
+                         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    forwarded = {"X-Forwarded-For": "10.1.2.3"}
+    with behind.app_context():
+        behind.test_client().post("/auth/login", data={"username": "a", "password": "b"}, headers=forwarded)
+    client.post("/auth/login", data={"username": "c", "password": "d"}, headers=forwarded)
+    db.session.expire_all()
+    ips = dict(db.session.execute(select(LoginAttempt.username, LoginAttempt.ip)).all())
+    assert ips == {"a": "10.1.2.3", "c": "127.0.0.1"}

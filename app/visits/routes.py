@@ -7,6 +7,7 @@ from app.archive.attachments import UploadRefused
 from app.archive.forms import AttachmentForm
 from app.archive.models import Client
 from app.archive.overview import client_page
+from app.core.errors import Refused
 from app.core.forms import form_data, form_status
 from app.core.htmx import render, saved, wants_fragment
 from app.core.plugins import render_page
@@ -46,7 +47,11 @@ def quick_log(client_id: int | None):
     form = quick_log_form(current_user, client)
     if form.validate_on_submit():
         client = client or get_or_404(Client, form.client_id.data)
-        visit = log_touch(client, form_data(form), current_user)
+        try:
+            visit = log_touch(client, form_data(form), current_user)
+        except Refused as refused:  # the draft was saved for another client: 409, nothing saved
+            refused.show_on(form)
+            return _on_client_page(client, form, 409) if client_id else _on_today(form, status=409)
         if client_id:
             return saved(url_for("archive.detail", client_id=client.id, _anchor="visits"), _("Logged."),
                          fragment=lambda: _on_client_page(client, None))
@@ -55,20 +60,20 @@ def quick_log(client_id: int | None):
     return _on_client_page(client, form) if client_id else _on_today(form)
 
 
-def _on_client_page(client, form):
+def _on_client_page(client, form, status=None):
     """The visits panel for htmx; without JavaScript the whole client page, the typed values by their fields."""
-    status = form_status(form) if form else 200
+    status = status or (form_status(form) if form else 200)
     if not wants_fragment():
         return render("archive/detail.html", status=status, **client_page(client, current_user, quick_form=form))
     return render("visits/_client_panel.html", block="visits_panel", status=status,
                   **panel_context(client, current_user, form))
 
 
-def _on_today(form, logged=None):
+def _on_today(form, logged=None, status=None):
+    status = status or form_status(form)
     if not wants_fragment():
-        return render_page("today", status=form_status(form), quick_form=form)
-    return render("visits/_today.html", block="today_quick_log", quick_form=form, logged=logged,
-                  status=form_status(form))
+        return render_page("today", status=status, quick_form=form)
+    return render("visits/_today.html", block="today_quick_log", quick_form=form, logged=logged, status=status)
 
 
 @bp.post("/<int:visit_id>/attachments")

@@ -3,10 +3,12 @@ from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.archive.attachments import save_upload
 from app.archive.models import Client, Contact
 from app.core.clock import local_now
+from app.core.errors import Refused
 from app.core.records import apply
 from app.extensions import db
 from app.visits.enums import InteractionStatus, Method, Purpose
@@ -37,15 +39,22 @@ def book_next_step(visit: Interaction) -> Interaction | None:
     return planned
 
 
+def _saved_draft(key: str | None, client: Client) -> Interaction | None:
+    """The touch already saved from this draft, if any; refused when the key was saved for another client."""
+    if not key:
+        return None
+    existing = db.session.execute(select(Interaction).where(Interaction.client_key == key)).scalar()
+    if existing is not None and existing.client_id != client.id:
+        raise Refused(_("This draft was already saved for another client. Reload the page to start a new entry."))
+    return existing
+
+
 def quick_log(client: Client, data: dict, user) -> Interaction:
-    """A touch logged on the spot. A draft re-sent after a network failure carries the same key and is
-    saved once."""
+    """A touch logged on the spot. A draft re-sent after a network failure carries the same key and is saved
+    once, also when the two sends race each other (the unique key decides; the loser gets the winner's row)."""
     key = data.get("client_key") or None
-    if key:
-        existing = db.session.execute(select(Interaction).where(
-            Interaction.client_key == key, Interaction.client_id == client.id)).scalar()
-        if existing:
-            return existing
+    if existing := _saved_draft(key, client):
+        return existing
     visit = Interaction(client_id=client.id, user_id=user.id, status=InteractionStatus.DONE, done_at=_now(),
                         client_key=key)
     apply(visit, {name: data.get(name) for name in ("method", "summary", "satisfaction", "next_action",
@@ -53,7 +62,15 @@ def quick_log(client: Client, data: dict, user) -> Interaction:
     visit.contacts = _contacts(client, data.get("contact_ids"))
     db.session.add(visit)
     book_next_step(visit)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same draft won a race a moment ago. The request holds nothing else, so undo it and answer with
+        # the saved row (SQLite's driver cannot be trusted with a SAVEPOINT here).
+        db.session.rollback()
+        if existing := _saved_draft(key, client):
+            return existing
+        raise
     return visit
 
 

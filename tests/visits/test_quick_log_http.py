@@ -168,3 +168,32 @@ def test_quick_log_from_today(client, login_as, db):
     assert "没选客户</textarea>" in missing.get_data(as_text=True)  # no JavaScript: the whole page, text kept
     assert client.post("/visits/quick-log", data={"client_id": theirs.id, "method": "phone",
                                            "summary": "x"}).status_code == 422  # not a choice for this rep
+
+
+def test_a_draft_key_saved_for_another_client_is_a_clear_409(client, db, rep, hospital):
+    other = ClientFactory(owner_id=rep.id)
+    db.session.commit()
+    data = {"method": "phone", "summary": "同一草稿", "client_key": "draft-key-12345"}
+    assert client.post(url(hospital), data=data, headers={"HX-Request": "true"}).status_code == 200
+    response = client.post(url(other), data=data, headers={"HX-Request": "true"})
+    assert response.status_code == 409 and "已为另一个客户保存" in response.get_data(as_text=True)
+    assert [visit.client_id for visit in interactions(db)] == [hospital.id]
+
+
+def test_two_sends_of_one_draft_racing_store_one_row(client, db, rep, hospital, monkeypatch):
+    """The second send checks before the first has committed, then loses on the unique key: it gets the row."""
+    from app.visits import services
+
+    data = {"method": "phone", "summary": "网络抖动时的草稿", "client_key": "draft-key-67890"}
+    assert client.post(url(hospital), data=data).status_code == 302
+    real = services._saved_draft
+    calls = []
+
+    def too_early(key, record):  # the first look finds nothing, as if the other send had not committed yet
+        calls.append(key)
+        return None if len(calls) == 1 else real(key, record)
+
+    monkeypatch.setattr(services, "_saved_draft", too_early)
+    response = client.post(url(hospital), data=data, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and len(calls) == 2
+    assert [visit.summary for visit in interactions(db)] == ["网络抖动时的草稿"]

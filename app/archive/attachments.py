@@ -58,18 +58,20 @@ def human_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
 
 
+SAME_TYPE = {".jpeg": ".jpg", ".jpe": ".jpg", ".heif": ".heic"}
+
+
 def clean_filename(name: str | None, extension: str) -> str:
-    """The sent name for display: its last path part, no control characters, at most 200 characters.
+    """The sent name for display: its last path part, no control or bidi characters, at most 200 characters,
+    and the extension of what the file really is ("photo.html" that is a PNG shows as "photo.png").
     Unlike werkzeug's secure_filename it keeps Chinese; the file on disk never uses this name."""
     name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf")).strip(" .")
-    if not name:
-        return f"attachment{extension}"
-    if len(name) > MAX_FILENAME:
-        stem, suffix = os.path.splitext(name)
-        suffix = suffix if len(suffix) <= 10 else ""
-        name = stem[:MAX_FILENAME - len(suffix)] + suffix
-    return name
+    stem, suffix = os.path.splitext(name)
+    if SAME_TYPE.get(suffix.lower(), suffix.lower()) != SAME_TYPE.get(extension, extension):
+        stem, suffix = name, extension
+    stem = stem.strip(" .") or "attachment"
+    return stem[:MAX_FILENAME - len(suffix)] + suffix
 
 
 def storage_dir() -> Path:

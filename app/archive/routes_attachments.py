@@ -54,8 +54,11 @@ def attachment_file(client_id: int, attachment_id: int):
     path = file_path(attachment)
     if not path.is_file():
         abort(404)
-    response = send_file(path, mimetype=attachment.content_type, download_name=attachment.filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
+    # Only photos show in the page; anything else (a PDF may carry JavaScript) downloads, and whatever it is it
+    # runs sandboxed, never as this site.
+    response = send_file(path, mimetype=attachment.content_type, download_name=attachment.filename,
+                         as_attachment=not is_previewable(attachment))
+    response.headers["Content-Security-Policy"] = "sandbox"
     response.cache_control.private = True  # with send_file's no-cache + ETag: access is checked on every view
     return response
 

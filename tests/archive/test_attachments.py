@@ -62,19 +62,23 @@ def test_the_first_bytes_decide_what_a_file_is(head, expected):
     assert sniff(head) == expected
 
 
-@pytest.mark.parametrize("sent, shown", [
-    ("合同扫描件.pdf", "合同扫描件.pdf"),
-    ("C:\\Users\\王芳\\Desktop\\机房照片.jpg", "机房照片.jpg"),
-    ("../../etc/passwd", "passwd"),
-    ("报价\r\n单\x00.pdf", "报价单.pdf"),
-    ("\u202egnp.exe", "gnp.exe"),
-    ("", "attachment.png"),
-    ("...", "attachment.png"),
-    ("长" * 300 + ".jpeg", "长" * 195 + ".jpeg"),
+@pytest.mark.parametrize("sent, kind, shown", [
+    ("合同扫描件.pdf", ".pdf", "合同扫描件.pdf"),
+    ("C:\\Users\\王芳\\Desktop\\机房照片.jpg", ".jpg", "机房照片.jpg"),
+    ("机房照片.JPEG", ".jpg", "机房照片.JPEG"),
+    ("../../etc/passwd", ".png", "passwd.png"),
+    ("报价\r\n单\x00.pdf", ".pdf", "报价单.pdf"),
+    ("\u202egnp.exe", ".png", "gnp.exe.png"),
+    ("photo.html", ".png", "photo.html.png"),  # what it really is decides, never what it is called
+    ("合同.pdf", ".png", "合同.pdf.png"),
+    ("", ".png", "attachment.png"),
+    ("...", ".png", "attachment.png"),
+    ("长" * 300 + ".jpeg", ".jpg", "长" * 195 + ".jpeg"),
+    ("长" * 300 + ".exe", ".png", "长" * 196 + ".png"),
 ])
-def test_the_sent_file_name_is_cleaned_but_keeps_chinese(sent, shown):
-    assert clean_filename(sent, ".png") == shown
-    assert len(clean_filename(sent, ".png")) <= 200
+def test_the_sent_file_name_is_cleaned_keeps_chinese_and_tells_the_real_type(sent, kind, shown):
+    assert clean_filename(sent, kind) == shown
+    assert len(clean_filename(sent, kind)) <= 200
 
 
 def test_an_upload_is_stored_under_instance_and_shown_on_the_client_page(client, login_as, db, storage):
@@ -103,13 +107,13 @@ def test_the_upload_form_offers_the_camera_and_pdf_files(client, login_as, db, s
     assert "还没有照片或扫描件" in html and "最大 10 MB" in html
 
 
-@pytest.mark.parametrize("data, name, content_type", [
-    (PNG, "现场.png", "image/png"),
-    (PDF, "合同扫描.pdf", "application/pdf"),
-    (PDF, "named-wrongly.jpg", "application/pdf"),
+@pytest.mark.parametrize("data, name, content_type, disposition, shown", [
+    (PNG, "现场.png", "image/png", "inline", "现场.png"),
+    (PDF, "合同扫描.pdf", "application/pdf", "attachment", "合同扫描.pdf"),  # a PDF may carry JavaScript
+    (PDF, "named-wrongly.jpg", "application/pdf", "attachment", "named-wrongly.jpg.pdf"),
 ])
 def test_the_file_is_served_as_it_was_sent_with_its_sniffed_type(client, login_as, db, storage, data, name,
-                                                                  content_type):
+                                                                  content_type, disposition, shown):
     rep = login_as("sales")
     record = ClientFactory(owner_id=rep.id)
     db.session.commit()
@@ -121,7 +125,9 @@ def test_the_file_is_served_as_it_was_sent_with_its_sniffed_type(client, login_a
     assert response.mimetype == content_type
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "private" in response.headers["Cache-Control"]
-    assert response.headers["Content-Disposition"].startswith("inline")
+    assert response.headers["Content-Security-Policy"] == "sandbox"  # never runs as this site
+    assert response.headers["Content-Disposition"].startswith(disposition)
+    assert attachment.filename == shown
 
 
 @pytest.mark.parametrize("data, name, message", [

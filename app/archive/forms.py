@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
+from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,9 +19,11 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.archive import enums
+from app.archive.models import Product
 from app.archive.rules import CRITERIA, CRITERIA_LABELS, check_thresholds
 from app.core.dates import valid_day
 from app.core.forms import VersionedFormMixin, enum_field, strip
+from app.extensions import db
 
 
 class ClientForm(VersionedFormMixin, FlaskForm):
@@ -160,6 +163,11 @@ class ProductForm(VersionedFormMixin, FlaskForm):
     description = TextAreaField(_l("Description"), filters=[strip])
 
     data_fields = ("name", "category", "list_price", "active", "description")
+
+    def validate_name(self, field):
+        taken = db.session.scalar(select(Product.id).where(Product.name == field.data))
+        if taken and taken != getattr(getattr(self, "record", None), "id", None):
+            raise ValidationError(_l("A product with this name exists already."))
 
 
 SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]

@@ -74,6 +74,7 @@ def edit_page(model, record_id: int | None, form_cls, template: str, done_url: s
     validate, catch a stale save, save, commit once and go back; else the form with 422/409 and the typed values."""
     record = db.get_or_404(model, record_id) if record_id else model()
     form = form_cls(obj=record if record_id else None)
+    form.record = record  # for checks against the other records (a name already taken)
     if submitted(form, record):
         (save or save_record)(record, form_data(form))
         return saved(done_url)

@@ -227,6 +227,23 @@ def test_catalogue_admin(client, login_as, db):
     assert "移动护理" in html and "120,000.00 元" in html
 
 
+def test_a_product_name_taken_twice_is_refused_beside_the_field(client, login_as, db):
+    from app.archive.models import Product
+
+    login_as("admin")
+    data = {"name": "移动护理", "category": "module", "active": "y"}
+    assert client.post("/admin/catalogue/new", data=data).status_code == 302
+    again = client.post("/admin/catalogue/new", data=data)
+    assert again.status_code == 422 and "已有同名产品" in again.get_data(as_text=True)
+    other = client.post("/admin/catalogue/new", data=data | {"name": "合理用药"})
+    assert other.status_code == 302
+    renamed = db.session.execute(select(Product).where(Product.name == "合理用药")).scalar_one()
+    clash = client.post(f"/admin/catalogue/{renamed.id}", data=data | {"version": renamed.version})
+    assert clash.status_code == 422
+    keep = client.post(f"/admin/catalogue/{renamed.id}", data=data | {"name": "合理用药", "version": renamed.version})
+    assert keep.status_code == 302  # its own name is not a clash
+
+
 def test_unit_levels_in_use_cannot_be_removed(client, login_as, db):
     from app.archive.models import UnitLevel
 

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config, database_url, load_secret_key
@@ -131,12 +132,18 @@ def healthz():
 def register_errorhandlers(app: Flask) -> None:
     from app.core.htmx import render
 
-    def error_page(code: int, message=None):
-        db.session.rollback()
-        return render(f"errors/{code}.html", status=code, message=message)
+    pages = {403, 404, 409, 413, 500}
 
-    for code in (403, 404, 413, 500):
-        app.register_error_handler(code, lambda e, code=code: error_page(code))
+    def error_page(code: int, message=None, template=None):
+        db.session.rollback()
+        return render(template or f"errors/{code}.html", status=code, message=message, code=code)
+
+    def http_error(error: HTTPException):
+        """Every HTTP error in the user's language, never Werkzeug's English page (405, 400, 429…)."""
+        code = error.code or 500
+        return error_page(code, template=None if code in pages else "errors/other.html")
+
+    app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(CSRFError, lambda e: error_page(400, e.description))
     app.register_error_handler(StaleDataError, lambda e: error_page(409))
 

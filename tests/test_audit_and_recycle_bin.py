@@ -50,7 +50,7 @@ def test_password_changes_are_audited_without_the_hash(client, login_as, db):
     db.session.commit()
     client.post(f"/admin/users/{user.id}/password", data={"new_password": "brand-new-pw", "confirm": "brand-new-pw"})
     (change,) = [e for e in events(db, user) if e.action == "update"]
-    assert change.changes == {"password_hash": ["******", "******"]}
+    assert change.changes == {"password_hash": ["******", "******"], "session_token": ["******", "******"]}
     assert change.actor_id == admin.id
 
 

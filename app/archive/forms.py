@@ -7,10 +7,8 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     Form,
     FormField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -22,7 +20,7 @@ from app.archive import enums
 from app.archive.models import Product
 from app.archive.rules import CRITERIA, CRITERIA_LABELS, check_thresholds
 from app.core.dates import valid_day
-from app.core.forms import VersionedFormMixin, enum_field, strip
+from app.core.forms import DecimalField, IntegerField, VersionedFormMixin, enum_field, strip
 from app.extensions import db
 
 

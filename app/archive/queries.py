@@ -21,6 +21,7 @@ from app.archive.enums import (
 )
 from app.archive.models import Assessment, Client, Contact, Product, UnitLevel
 from app.archive.rules import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS, normalise_name
+from app.core.forms import whole_number
 from app.core.models import User, get_setting
 from app.core.scoping import visible
 from app.extensions import db
@@ -85,7 +86,7 @@ class ClientFilters:
         sort = args.get("sort", "name")
         extra = {key: args[key] for key, spec in EXTRA_FILTERS.items()
                  if args.get(key) in dict(spec.choices())}
-        return cls(q=args.get("q", "").strip(), owner=int(owner) if owner.isdigit() else None,
+        return cls(q=args.get("q", "").strip(), owner=whole_number(owner),
                    region=args.get("region", "").strip(), city=args.get("city", "").strip(),
                    sort=sort if sort in SORTS else "name", enums=enums, extra=extra)
 

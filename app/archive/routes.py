@@ -19,10 +19,11 @@ from app.archive.queries import (
 )
 from app.archive.services import save_client, transfer_clients
 from app.core.audit import user_names
-from app.core.forms import form_data, form_status, submitted
+from app.core.forms import form_data, form_status, submitted, whole_number
 from app.core.htmx import render, saved, wants_fragment
 from app.core.models import AuditEvent
 from app.core.navigation import safe_next
+from app.core.paging import page_number
 from app.core.scoping import get_or_404, role_required
 from app.extensions import db
 
@@ -51,7 +52,7 @@ def index():
     canonical = url_for("archive.index", **filters.to_args(**_page_arg()))
     if not wants_fragment() and "" in (value for _key, value in request.args.items(multi=True)):
         return redirect(canonical)  # a plain filter form sends its empty selects too; keep URLs short
-    page = db.paginate(client_list(current_user, filters), per_page=current_app.config["PAGE_SIZE"],
+    page = db.paginate(client_list(current_user, filters), page=page_number(), per_page=current_app.config["PAGE_SIZE"],
                        error_out=False)
     owners = db.session.execute(owner_choices()).scalars().all() if current_user.sees_all_clients else []
     response = render("archive/index.html", block="client_list", page=page, filters=filters,
@@ -63,7 +64,7 @@ def index():
 
 
 def _page_arg() -> dict:
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     return {"page": page} if page > 1 else {}
 
 
@@ -119,8 +120,8 @@ def history(client_id: int):
 @bp.post("/transfer")
 @role_required(*ASSIGNERS)
 def transfer():
-    ids = [int(i) for i in request.form.getlist("client_ids") if i.isdigit()]
-    moved = transfer_clients(ids, request.form.get("owner_id", type=int), current_user)
+    ids = [whole_number(i) for i in request.form.getlist("client_ids") if whole_number(i)]
+    moved = transfer_clients(ids, whole_number(request.form.get("owner_id")), current_user)
     db.session.commit()
     if moved is None:
         flash(_("Choose an active sales rep or manager to hand the clients over to."), "error")

@@ -12,7 +12,7 @@ from app.archive.overview import upcoming_dates
 from app.archive.queries import contact_choices, product_choices
 from app.archive.services import add_contact, save_asset
 from app.core.clock import local_today
-from app.core.forms import form_data, form_status, submitted
+from app.core.forms import form_data, form_status, submitted, whole_number
 from app.core.htmx import render, saved
 from app.core.records import save_record
 from app.core.scoping import get_or_404, role_required
@@ -107,7 +107,7 @@ def _special_date_form(client, **kwargs) -> SpecialDateForm:
 @role_required(*EDITORS)
 def special_date_new(client_id: int):
     client = get_or_404(Client, client_id)
-    form = _special_date_form(client, contact_id=request.args.get("contact_id", type=int))
+    form = _special_date_form(client, contact_id=whole_number(request.args.get("contact_id")))
     if submitted(form):
         save_record(SpecialDate(client_id=client.id), form_data(form))
         return saved(_back_to(client, "upcoming"), _("Special date added."))

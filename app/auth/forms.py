@@ -11,7 +11,7 @@ def normalise_username(value):
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired()], filters=[normalise_username])
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)], filters=[normalise_username])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in on this device"))
 

@@ -7,6 +7,7 @@ from werkzeug.exceptions import BadRequest
 from app.auth import bp
 from app.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
 from app.auth.services import authenticate, lock_for
+from app.core.forms import form_status
 from app.core.navigation import safe_next
 from app.extensions import db
 
@@ -20,7 +21,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.today"))
     form = LoginForm()
-    status = 200
+    status = None
     if form.validate_on_submit():
         ip = request.remote_addr or ""
         if until := lock_for(form.username.data, ip):
@@ -36,7 +37,7 @@ def login():
             form.password.errors.append(_("Wrong username or password, or the account is deactivated."))
             status = 401
     return render_template("auth/login.html", form=form, language_form=LanguageForm(
-        lang=session.get("lang", "zh_CN"))), status
+        lang=session.get("lang", "zh_CN"))), status or form_status(form)
 
 
 @bp.post("/logout")
@@ -82,4 +83,4 @@ def password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("dashboard.today"))
         form.current_password.errors.append(_("The current password is wrong."))
-    return render_template("auth/password.html", form=form), 422 if form.errors else 200
+    return render_template("auth/password.html", form=form), form_status(form)

@@ -3,8 +3,11 @@
 A route's edit flow is: ``if submitted(form, record): service(record, form_data(form)); return saved(url)``,
 otherwise render the form with ``status=form_status(form)`` and ``conflict=form.conflict``.
 """
+import re
+
+import wtforms
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField
+from wtforms import RadioField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
@@ -12,6 +15,40 @@ from app.core.htmx import render, saved
 from app.core.locking import detect_conflict
 from app.core.records import save_record
 from app.extensions import db
+
+INT_MAX = 2**31 - 1  # what every database's INTEGER column holds
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+
+
+def whole_number(raw, maximum: int = INT_MAX) -> int | None:
+    """A whole number typed in ASCII digits ("٣" and "²" are digits to Python, not to us) that a database
+    column holds; None for anything else. For ids and numbers in query strings."""
+    raw = raw.strip() if isinstance(raw, str) else ""
+    if not _WHOLE.fullmatch(raw):
+        return None
+    value = int(raw)
+    return value if -maximum <= value <= maximum else None
+
+
+class IntegerField(wtforms.IntegerField):
+    """A whole number in ASCII digits within a database integer; anything else is an error by the field."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not str(valuelist[0]).strip():
+            return super().process_formdata(valuelist)
+        self.data = whole_number(valuelist[0])
+        if self.data is None:
+            raise ValueError(self.gettext("Not a valid integer value."))
+
+
+class DecimalField(wtforms.DecimalField):
+    """An amount: a finite number below a trillion (NaN, Infinity and 1e308 are refused by the field)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and (not self.data.is_finite() or abs(self.data) >= 10**12):
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
 
 
 def strip(value):

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from flask import request
 from sqlalchemy import Select, func, select
 
+from app.core.forms import whole_number
 from app.extensions import db
 
 
@@ -37,8 +38,8 @@ class Page:
 
 def page_number() -> int:
     """The ?page= of the request: a positive whole number, else 1."""
-    raw = request.args.get("page", "")
-    return min(int(raw), 10**6) if raw.isdigit() and int(raw) > 0 else 1
+    page = whole_number(request.args.get("page"), maximum=10**6)
+    return page if page and page > 0 else 1
 
 
 def paginate_rows(stmt: Select, page: int, per_page: int) -> Page:

@@ -3,7 +3,7 @@ no framing, no type sniffing, a same-origin referrer, nothing personal left in c
 Secure (behind HTTPS)."""
 from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, abort, request
 
 
 def content_security_policy(htmx_url: str) -> str:
@@ -15,8 +15,18 @@ def content_security_policy(htmx_url: str) -> str:
     ])
 
 
+def has_nul(values) -> bool:
+    return any("\x00" in value for value in values)
+
+
 def register(app: Flask) -> None:
     policy = content_security_policy(app.config["HTMX_URL"])
+
+    @app.before_request
+    def refuse_nul_bytes():
+        """No person types a NUL; PostgreSQL refuses it in text. A clear 400, never a 500 deep in a query."""
+        if has_nul(request.args.values()) or (request.form and has_nul(request.form.values())):
+            abort(400)
 
     @app.after_request
     def security_headers(response):

@@ -6,10 +6,8 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    DecimalField,
     FieldList,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -18,7 +16,15 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from app.archive.models import Client
 from app.archive.queries import client_choices, contact_choices
-from app.core.forms import CheckboxesField, VersionedFormMixin, enum_field, enum_radio, strip
+from app.core.forms import (
+    CheckboxesField,
+    DecimalField,
+    IntegerField,
+    VersionedFormMixin,
+    enum_field,
+    enum_radio,
+    strip,
+)
 from app.visits.enums import Channel, ExtraService, GradeDimension, Method, Purpose, Satisfaction
 
 QUICK_METHODS = (Method.ONSITE, Method.PHONE, Method.WECHAT, Method.MEETING, Method.EMAIL)

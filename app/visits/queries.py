@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from app.archive.models import Client
+from app.core.forms import whole_number
 from app.core.scoping import visible
 from app.extensions import db
 from app.visits.enums import CHANNEL_OF, Channel, InteractionStatus
@@ -25,7 +26,7 @@ class VisitFilters:
     @classmethod
     def from_args(cls, args: MultiDict) -> "VisitFilters":
         status = args.get("status", "planned")
-        client_id = args.get("client", type=int)
+        client_id = whole_number(args.get("client"))
         return cls(status=status if status in ("planned", "done", "all") else "planned",
                    mine=args.get("mine", "0" if client_id else "1") != "0", client_id=client_id)
 

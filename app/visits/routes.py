@@ -10,6 +10,7 @@ from app.archive.overview import client_page
 from app.core.errors import Refused
 from app.core.forms import form_data, form_status
 from app.core.htmx import render, saved, wants_fragment
+from app.core.paging import page_number
 from app.core.plugins import render_page
 from app.core.scoping import get_or_404
 from app.extensions import db
@@ -26,7 +27,7 @@ from app.visits.services import quick_log as log_touch
 @login_required
 def index():
     filters = VisitFilters.from_args(request.args)
-    page = db.paginate(visit_list(current_user, filters), per_page=current_app.config["PAGE_SIZE"],
+    page = db.paginate(visit_list(current_user, filters), page=page_number(), per_page=current_app.config["PAGE_SIZE"],
                        error_out=False)
     return render("visits/index.html", block="visit_list", page=page, filters=filters)
 

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from app.archive.models import Contact
 from app.core.clock import local_today
+from app.core.forms import whole_number
 from app.core.htmx import render, saved
 from app.core.navigation import safe_next
 from app.core.scoping import get_or_404
@@ -16,7 +17,7 @@ from app.visits.services import log_greeting
 @bp.get("/care")
 @login_required
 def care():
-    days = min(max(request.args.get("days", 14, type=int), 1), 90)
+    days = min(max(whole_number(request.args.get("days")) or 14, 1), 90)
     mine = request.args.get("mine", "1") != "0"
     items = care_days(current_user, local_today(), days, mine=mine)
     gifts = last_gifts({c.id for item in items for c in item.contacts})

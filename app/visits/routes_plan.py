@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from app.archive.queries import client_choices, contact_choices
 from app.core.clock import local_today
-from app.core.forms import form_data, form_status, submitted
+from app.core.forms import form_data, form_status, submitted, whole_number
 from app.core.htmx import render, saved
 from app.core.scoping import get_or_404
 from app.visits import bp
@@ -19,7 +19,7 @@ from app.visits.services import cancel_visit, complete_visit, plan_route, resche
 @login_required
 def plan():
     form = PlanForm(day=local_today())
-    if request.method == "GET" and (client_id := request.args.get("client_id", type=int)):
+    if request.method == "GET" and (client_id := whole_number(request.args.get("client_id"))):
         form.stops[0].data = client_id
     choices = [("", _("— no stop —"))] + client_choices(current_user)
     for stop in form.stops:

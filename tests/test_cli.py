@@ -2,6 +2,7 @@
 import sqlite3
 import subprocess
 
+import pytest
 from sqlalchemy import func, select
 
 from app.archive.models import Client, Contact
@@ -103,3 +104,80 @@ def test_demo_archive_is_realistic_and_covers_every_grade(app, db):
     assert db.session.scalar(select(func.count(Asset.id)).where(Asset.product_id.is_not(None))) > 0
     regions = set(db.session.execute(select(Client.region).distinct()).scalars())
     assert regions == {"重庆", "四川"}
+
+
+def test_demo_data_keeps_its_proportions(app, db):
+    """The seeders write plain rows in bulk, past the ORM: every table filled in proportion, the columns the ORM
+    would have set are set, and the app can go on adding rows afterwards (PostgreSQL's sequences moved on)."""
+    from app.archive.enums import ValueGrade
+    from app.archive.models import Assessment, SpecialDate
+    from app.archive.rules import assessment_score, normalise_name
+    from app.core.clock import local_today
+    from app.visits.enums import InteractionStatus, Method
+    from app.visits.models import Interaction, interaction_contacts
+
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--clients", "60", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    scalar = db.session.scalar
+    assert scalar(select(func.count(Client.id))) == 60
+    assert scalar(select(func.count(func.distinct(Client.name)))) == 60
+    assert scalar(select(func.count(Contact.id))) >= 60
+    birthdays = select(func.count(SpecialDate.id)).where(SpecialDate.kind == "birthday")
+    assert 0.2 < scalar(birthdays.where(SpecialDate.is_lunar.is_(True))) / scalar(birthdays) < 0.6
+
+    grades = dict(db.session.execute(select(Client.value_grade, func.count()).group_by(Client.value_grade)).all())
+    assert set(ValueGrade) <= set(grades) and grades.get(None, 0) < 20
+    assessments = db.session.execute(select(Assessment, Client).join(Client, Client.id == Assessment.client_id))
+    assessed = 0
+    for assessment, client in assessments:
+        assessed += 1
+        assert assessment.score == assessment_score(assessment.scores, assessment.weights) == client.assessment_score
+        assert assessment.grade == assessment.computed_grade == client.value_grade
+    assert assessed == 60 - grades.get(None, 0)
+
+    done = select(Interaction.client_id, func.max(Interaction.done_at)).where(
+        Interaction.status == InteractionStatus.DONE).group_by(Interaction.client_id)
+    last_touch = dict(db.session.execute(done).all())
+    today = local_today()
+    assert len(last_touch) >= 55
+    assert any((today - last.date()).days >= 40 for last in last_touch.values())  # stale: the overdue list
+    planned = select(func.count(Interaction.id)).where(Interaction.status == InteractionStatus.PLANNED,
+                                                        Interaction.planned_at >= today)
+    assert scalar(planned) > 5
+    assert scalar(select(func.count()).select_from(interaction_contacts)) > scalar(select(func.count(Contact.id)))
+    assert scalar(select(func.count(Interaction.id)).where(Interaction.gift != "")) > 0
+
+    client = db.session.execute(select(Client).order_by(Client.id).limit(1)).scalar_one()
+    assert client.version == 1 and client.name_key == normalise_name(client.name) and client.created_by_id
+    visit = db.session.execute(select(Interaction).where(Interaction.status == InteractionStatus.DONE)
+                               .order_by(Interaction.id).limit(1)).scalar_one()
+    assert visit.version == 1 and visit.purpose and visit.extra_services is not None and visit.feedback == ""
+    visit.summary += " 已补充。"  # the ORM takes over the bulk rows: optimistic locking counts on from 1
+    newcomer = Contact(client_id=client.id, name="新来的联系人")
+    db.session.add_all([newcomer, Interaction(client_id=client.id, user_id=visit.user_id, method=Method.PHONE)])
+    db.session.flush()
+    assert visit.version == 2 and newcomer.id > scalar(select(func.max(Contact.id)).where(Contact.id != newcomer.id))
+
+
+def test_demo_client_names_stay_unique_at_scale():
+    """Tens of thousands of clients: city hospitals first, then district ones, clinics, and a number at last."""
+    import random
+
+    from app.archive.demo import _client_name
+
+    rng, taken = random.Random(5), set()
+    names = [_client_name(rng, taken)[0] for _ in range(20000)]
+    assert len(set(names)) == 20000
+    assert sum("（" in name for name in names) < 200
+    assert any(name.endswith("镇卫生院") for name in names) and any(name.endswith("诊所") for name in names)
+
+
+def test_demo_bulk_rows_refuse_a_misspelt_or_forgotten_column(app, db):
+    from app.core.demo import Bulk
+
+    with pytest.raises(ValueError, match="nmae"):
+        Bulk(Client).add(Client, nmae="重庆市第一人民医院")
+    bulk = Bulk(Client)
+    bulk.add(Client, name="重庆市第一人民医院")  # no created_at/updated_at: the ORM default is not applied
+    with pytest.raises(ValueError, match="created_at"):
+        bulk.flush()

@@ -1,20 +1,51 @@
 """The archive's part of `seed-demo`: catalogue, unit levels, Chongqing/Sichuan hospitals with contacts
-(a share with lunar birthdays), installed modules and hardware, and value assessments spread over A–D."""
+(a share with lunar birthdays), installed modules and hardware, and value assessments spread over A–D.
+
+Plain rows inserted in bulk (core.demo.Bulk): no ORM objects, no flush per client, no audit events. A few
+dozen clients are the city and district hospitals; thousands go on to township health centres, community
+centres and private clinics, so names stay unique and real-looking at 50,000."""
 import random
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.archive import enums
-from app.archive.models import DEFAULT_UNIT_LEVELS, Asset, Client, Contact, Product, SpecialDate, UnitLevel
-from app.archive.rules import CRITERIA, normalise_name
-from app.archive.services import assess_client
+from app.archive.models import (
+    DEFAULT_UNIT_LEVELS,
+    Assessment,
+    Asset,
+    Client,
+    Contact,
+    Product,
+    SpecialDate,
+    UnitLevel,
+)
+from app.archive.queries import assessment_settings
+from app.archive.rules import CRITERIA, assessment_score, grade_for_score, normalise_name
+from app.core.demo import Bulk, record_stamps
 from app.core.plugins import demo_seeder
 from app.extensions import db
 
-PLACES = {"重庆": ("重庆",), "四川": ("成都", "绵阳", "南充", "宜宾", "泸州", "达州", "乐山", "自贡")}
-DISTRICTS = {"重庆": ("渝中区", "万州区", "涪陵区", "永川区", "江北区", "沙坪坝区")}
+# Region → city → its districts and counties (for addresses, and for names once the city's hospitals are taken).
+PLACES = {
+    "重庆": {"重庆": ("渝中区", "江北区", "南岸区", "沙坪坝区", "九龙坡区", "大渡口区", "渝北区", "巴南区", "北碚区",
+                      "万州区", "涪陵区", "永川区", "合川区", "江津区", "长寿区", "綦江区", "大足区", "璧山区",
+                      "铜梁区", "潼南区", "荣昌区", "开州区", "梁平区", "武隆区", "黔江区", "南川区")},
+    "四川": {
+        "成都": ("锦江区", "青羊区", "金牛区", "武侯区", "成华区", "龙泉驿区", "青白江区", "新都区", "温江区",
+                 "双流区", "郫都区", "新津区", "都江堰市", "彭州市", "邛崃市", "崇州市", "简阳市", "金堂县"),
+        "绵阳": ("涪城区", "游仙区", "安州区", "江油市", "三台县", "盐亭县", "梓潼县", "北川县"),
+        "南充": ("顺庆区", "高坪区", "嘉陵区", "阆中市", "南部县", "营山县", "蓬安县", "仪陇县", "西充县"),
+        "宜宾": ("翠屏区", "南溪区", "叙州区", "江安县", "长宁县", "高县", "珙县", "兴文县"),
+        "泸州": ("江阳区", "纳溪区", "龙马潭区", "泸县", "合江县", "叙永县", "古蔺县"),
+        "达州": ("通川区", "达川区", "万源市", "宣汉县", "开江县", "大竹县", "渠县"),
+        "乐山": ("市中区", "沙湾区", "五通桥区", "犍为县", "井研县", "夹江县", "峨眉山市"),
+        "自贡": ("自流井区", "贡井区", "大安区", "沿滩区", "荣县", "富顺县"),
+    },
+}
+REGIONS = ("重庆", "四川", "四川")
+CITIES = {region: tuple(cities) for region, cities in PLACES.items()}
 HOSPITALS = (
     ("市第一人民医院", enums.ClientCategory.PUBLIC_HOSPITAL, "三甲"),
     ("市中医院", enums.ClientCategory.PUBLIC_HOSPITAL, "三甲"),
@@ -29,6 +60,11 @@ HOSPITALS = (
     ("健康体检中心", enums.ClientCategory.ENTERPRISE, "未定级"),
     ("市卫生健康委员会", enums.ClientCategory.GOVERNMENT, "未定级"),
 )
+TOWNS = ("新场", "石桥", "龙泉", "白庙", "三汇", "太平", "永安", "青杠", "回龙", "双河", "高峰", "金山", "黄桷",
+         "兴隆", "观音", "石龙", "河口", "马鞍", "清平", "复兴", "安居", "龙门", "白沙", "新店", "青龙", "高桥")
+STREETS = ("东街", "南街", "北门", "西城", "龙井", "华阳", "新华", "和平", "光明", "长江", "建设", "朝阳", "文化",
+           "红星", "胜利", "东风")
+CLINICS = ("诊所", "口腔诊所", "中医诊所", "中西医结合诊所", "骨伤科诊所", "眼科诊所")
 MODULE, SERVICE = enums.ProductCategory.MODULE, enums.ProductCategory.SERVICE
 CATALOGUE = (
     ("HIS 医院信息系统", MODULE, 380000), ("LIS 检验信息系统", MODULE, 160000), ("PACS 影像系统", MODULE, 260000),
@@ -48,36 +84,102 @@ TITLES = (("院长", enums.DecisionRole.DECIDER), ("副院长", enums.DecisionRo
           ("财务科科长", enums.DecisionRole.BUYER), ("医务科主任", enums.DecisionRole.INFLUENCER),
           ("护理部主任", enums.DecisionRole.USER), ("药剂科主任", enums.DecisionRole.USER),
           ("信息科工程师", enums.DecisionRole.USER))
+CLINIC_TITLES = (("负责人", enums.DecisionRole.DECIDER), ("主任", enums.DecisionRole.DECIDER),
+                 ("医生", enums.DecisionRole.USER), ("护士长", enums.DecisionRole.USER),
+                 ("收费员", enums.DecisionRole.USER))
 HOBBIES = ("钓鱼", "打羽毛球", "喝茶", "书法", "爬山", "摄影", "打乒乓球", "看川剧", "自驾游")
+HOMETOWNS = ("四川南充", "重庆万州", "四川绵阳", "湖南衡阳", "")
+NO_BEDS = (enums.ClientCategory.GOVERNMENT, enums.ClientCategory.ENTERPRISE)
+BEDS = {"三甲": (800, 2500), "三乙": (500, 1200), "二甲": (300, 800), "二乙": (100, 400), "一级": (20, 100),
+        "未定级": (10, 29)}
+# How promising a client is, around which its criteria are scored: with the default weights and thresholds
+# about 10 % come out A, a quarter each B and C, a fifth D, and 15 % are not assessed yet.
+PROMISE = (1.5, 2.5, 3, 3.5, 4, 4.5)
+PROMISE_WEIGHTS = (2, 2, 3, 3, 2, 1)
+ENUM_CHOICES = {e: tuple(e) for e in (enums.Gender, enums.LeadSource, enums.Lifecycle, enums.Relationship,
+                                      enums.IncomeTier, enums.Expansion, enums.Demand, enums.DevelopmentType,
+                                      enums.StrategyLayer, enums.Stance)}
 
 
 def _pick(rng: random.Random, enum_cls, empty_share: float = 0.15):
-    return None if rng.random() < empty_share else rng.choice(list(enum_cls))
+    return None if rng.random() < empty_share else rng.choice(ENUM_CHOICES[enum_cls])
 
 
 def _person(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN)
 
 
-def _seed_catalogue() -> list[Product]:
-    products = [Product(name=name, category=category, list_price=Decimal(price)) for name, category, price in CATALOGUE]
-    db.session.add_all(products)
-    db.session.flush()
-    return products
+def _grassroots(rng: random.Random, city: str, district: str):
+    """A township health centre or a community centre in the district (a few thousand in all)."""
+    if rng.random() < .6:
+        return f"{city}{district}{rng.choice(TOWNS)}镇卫生院", enums.ClientCategory.PUBLIC_HOSPITAL, "一级"
+    return f"{city}{district}{rng.choice(STREETS)}街道社区卫生服务中心", enums.ClientCategory.CLINIC, "未定级"
 
 
-def _seed_client(rng: random.Random, name: str, kind, level, region, city, owner, levels, modules, today) -> Client:
-    district = rng.choice(DISTRICTS.get(region, ("高新区", "顺庆区", "翠屏区", "江阳区")))
-    client = Client(
-        name=name, name_key=normalise_name(name), short_name=city + name.removeprefix(city).removeprefix("市")[:2],
-        category=kind, unit_level_id=levels[level].id, region=region, city=city,
+def _clinic(rng: random.Random, city: str, district: str):
+    """A private clinic named after its doctor: over a million names, so it rarely meets one taken."""
+    doctor = rng.choice(SURNAMES) + ("氏" if rng.random() < .3 else rng.choice(GIVEN))
+    return f"{city}{district}{doctor}{rng.choice(CLINICS)}", enums.ClientCategory.CLINIC, "未定级"
+
+
+def _client_name(rng: random.Random, taken: set[str]):
+    """A name no other demo client has: the city's hospital, else the district's, else a health centre or a
+    clinic there, else a clinic numbered. Exactly one name per call, so it ends whatever the count."""
+    region = rng.choice(REGIONS)
+    city = rng.choice(CITIES[region])
+    district = rng.choice(PLACES[region][city])
+    suffix, kind, level = rng.choice(HOSPITALS)
+    name = f"{city}{suffix}"
+    if name in taken:
+        name = f"{city}{district}{suffix.removeprefix('市')}"
+    if name in taken:
+        name, kind, level = (_grassroots if rng.random() < .3 else _clinic)(rng, city, district)
+    if name in taken:
+        name, kind, level = _clinic(rng, city, district)
+    if name in taken:
+        name = f"{name}（{len(taken) + 1}）"  # only this branch writes （n）, and n grows with every client
+    taken.add(name)
+    return name, kind, level, region, city, district
+
+
+def _unit_levels(bulk: Bulk) -> dict[str, int]:
+    """The migration seeds the list; an emptied database (the tests) gets it back."""
+    levels = dict(db.session.execute(select(UnitLevel.name, UnitLevel.id)).all())
+    for position, name in enumerate(DEFAULT_UNIT_LEVELS):
+        if name not in levels:
+            levels[name] = bulk.add(UnitLevel, name=name, position=position)
+    return levels
+
+
+def _assessment(rng: random.Random, weights, thresholds):
+    """Scores clustered around how promising the client is, so grades A to D all occur."""
+    promise = rng.choices(PROMISE, PROMISE_WEIGHTS)[0]
+    scores = {key: min(5, max(1, round(promise + rng.uniform(-1, 1)))) for key in CRITERIA}
+    score = assessment_score(scores, weights)
+    return scores, score, enums.ValueGrade(grade_for_score(score, thresholds))
+
+
+def _seed_client(bulk: Bulk, rng: random.Random, client_no: int, taken: set[str], context: dict) -> None:
+    today, owner_id = context["today"], context["reps"][client_no % 2]
+    name, kind, level, region, city, district = _client_name(rng, taken)
+    created = context["created"]
+    stamps = record_stamps(created, owner_id)
+    low, high = BEDS[level]
+    beds = None if kind in NO_BEDS or level == "未定级" and rng.random() < .5 else rng.randint(low, high) // 10 * 10
+    size = beds or 5
+    established = rng.randint(1950, 2015)
+    assessed = _assessment(rng, *context["settings"]) if rng.random() < .85 else None
+    client_id = bulk.add(
+        Client, name=name, name_key=normalise_name(name),
+        short_name=city + name.removeprefix(city).removeprefix("市").removeprefix(district)[:2],
+        category=kind, unit_level_id=context["levels"][level], region=region, city=city,
         address=f"{city}市{district}{rng.choice(('人民路', '解放路', '建设路', '滨江路'))}{rng.randint(1, 300)}号",
         postcode=f"{rng.randint(400000, 649999)}",
         phone=f"0{rng.choice((23, 28, 816, 817, 831))}-{rng.randint(60000000, 89999999)}",
-        legal_representative=_person(rng), beds=rng.choice((None, 50, 120, 300, 500, 800, 1200)),
-        employees=rng.randint(20, 2000), annual_revenue=Decimal(rng.randint(500, 200000)),
-        established_year=rng.randint(1950, 2015), lead_source=rng.choice(list(enums.LeadSource)),
-        status=rng.choices(list(enums.Lifecycle), weights=(1, 2, 8, 1, 1))[0], owner_id=owner.id,
+        legal_representative=_person(rng), beds=beds, employees=int(size * rng.uniform(1.2, 1.8)) + 5,
+        annual_revenue=Decimal(int(size * rng.uniform(40, 90)) + 50),  # 万元
+        established_year=established, lead_source=rng.choice(ENUM_CHOICES[enums.LeadSource]),
+        status=rng.choices(ENUM_CHOICES[enums.Lifecycle], weights=(1, 2, 8, 1, 1))[0], owner_id=owner_id,
         relationship_class=_pick(rng, enums.Relationship), income_tier=_pick(rng, enums.IncomeTier),
         expansion=_pick(rng, enums.Expansion), demand=_pick(rng, enums.Demand),
         development_type=_pick(rng, enums.DevelopmentType), strategy_layer=_pick(rng, enums.StrategyLayer),
@@ -86,70 +188,60 @@ def _seed_client(rng: random.Random, name: str, kind, level, region, city, owner
         after_sales_situation=rng.choice(("系统运行稳定，偶有打印问题。", "去年升级后响应速度有投诉。", "")),
         it_situation=rng.choice(("信息科 5 人，机房去年改造。", "网络老旧，需综合布线。", "")),
         needs=rng.choice(("希望上线移动护理和互联网医院。", "关注电子病历评级。", "")),
-        competitors=rng.choice(("东软、卫宁在接触。", "创业慧康曾投标。", "")))
-    db.session.add(client)
-    db.session.flush()
+        competitors=rng.choice(("东软、卫宁在接触。", "创业慧康曾投标。", "")),
+        value_grade=assessed[2] if assessed else None, assessment_score=assessed[1] if assessed else None,
+        **stamps)
+    titles = CLINIC_TITLES if kind == enums.ClientCategory.CLINIC else TITLES
     for _ in range(rng.randint(1, 4)):
-        title, role = rng.choice(TITLES)
-        contact = Contact(client_id=client.id, name=_person(rng), gender=rng.choice(list(enums.Gender)), title=title,
-                          department=title.split("科")[0] + "科" if "科" in title else "院办", decision_role=role,
-                          is_key_person=role == enums.DecisionRole.DECIDER or rng.random() < .2,
-                          is_inside_contact=rng.random() < .15, stance=_pick(rng, enums.Stance, .3),
-                          mobile=f"1{rng.choice((35, 38, 39, 58, 77, 86))}{rng.randint(10**7, 10**8 - 1):08d}",
-                          hometown=rng.choice(("四川南充", "重庆万州", "四川绵阳", "湖南衡阳", "")),
-                          hobbies=rng.choice(HOBBIES), tenure=f"{rng.randint(1, 20)} 年")
-        db.session.add(contact)
-        db.session.flush()
+        title, role = rng.choice(titles)
+        contact_id = bulk.add(
+            Contact, client_id=client_id, name=_person(rng), gender=rng.choice(ENUM_CHOICES[enums.Gender]),
+            title=title, department=title.split("科")[0] + "科" if "科" in title else "院办", decision_role=role,
+            is_key_person=role == enums.DecisionRole.DECIDER or rng.random() < .2,
+            is_inside_contact=rng.random() < .15, stance=_pick(rng, enums.Stance, .3),
+            mobile=f"1{rng.choice((35, 38, 39, 58, 77, 86))}{rng.randint(10**7, 10**8 - 1):08d}",
+            hometown=rng.choice(HOMETOWNS), hobbies=rng.choice(HOBBIES), tenure=f"{rng.randint(1, 20)} 年",
+            **stamps)
         if rng.random() < .7:
-            lunar = rng.random() < .4
-            db.session.add(SpecialDate(client_id=client.id, contact_id=contact.id,
-                                       kind=enums.SpecialDateKind.BIRTHDAY, month=rng.randint(1, 12),
-                                       day=rng.randint(1, 30 if lunar else 28), is_lunar=lunar,
-                                       year=rng.choice((None, rng.randint(1960, 1990)))))
+            lunar = rng.random() < .4  # 农历 birthdays: the care list has to convert them every year
+            bulk.add(SpecialDate, client_id=client_id, contact_id=contact_id, kind=enums.SpecialDateKind.BIRTHDAY,
+                     month=rng.randint(1, 12), day=rng.randint(1, 30 if lunar else 28), is_lunar=lunar,
+                     year=rng.choice((None, rng.randint(1960, 1990))), **stamps)
     if rng.random() < .3:
-        db.session.add(SpecialDate(client_id=client.id, kind=enums.SpecialDateKind.ORG_EVENT, label="建院纪念日",
-                                   month=rng.randint(1, 12), day=rng.randint(1, 28), year=client.established_year))
-    for product in rng.sample(modules, rng.randint(0, 5)):
-        installed = today - timedelta(days=rng.randint(200, 2500))
-        db.session.add(Asset(client_id=client.id, kind=enums.AssetKind.SOFTWARE, product_id=product.id,
-                             name=product.name, module_version=f"V{rng.randint(3, 8)}.{rng.randint(0, 9)}",
-                             installed_on=installed, maintenance_until=today + timedelta(days=rng.randint(-60, 500))))
+        bulk.add(SpecialDate, client_id=client_id, kind=enums.SpecialDateKind.ORG_EVENT, label="建院纪念日",
+                 month=rng.randint(1, 12), day=rng.randint(1, 28), year=established, **stamps)
+    for product_id, product_name in rng.sample(context["modules"], rng.randint(0, 5)):
+        bulk.add(Asset, client_id=client_id, kind=enums.AssetKind.SOFTWARE, product_id=product_id, name=product_name,
+                 module_version=f"V{rng.randint(3, 8)}.{rng.randint(0, 9)}",
+                 installed_on=today - timedelta(days=rng.randint(200, 2500)),
+                 maintenance_until=today + timedelta(days=rng.randint(-60, 500)), **stamps)
     for hw_name, hw_kind in rng.sample(HARDWARE, rng.randint(0, 2)):
-        db.session.add(Asset(client_id=client.id, kind=hw_kind, name=hw_name, quantity=rng.randint(1, 6),
-                             maintenance_until=today + timedelta(days=rng.randint(-30, 700))))
-    return client
-
+        bulk.add(Asset, client_id=client_id, kind=hw_kind, name=hw_name, quantity=rng.randint(1, 6),
+                 maintenance_until=today + timedelta(days=rng.randint(-30, 700)), **stamps)
+    if assessed:  # what assess_client would write, without a flush per client
+        scores, score, grade = assessed
+        weights = context["settings"][0]
+        bulk.add(Assessment, client_id=client_id, scores=scores, weights=dict(weights), score=score,
+                 computed_grade=grade, grade=grade, override_grade=None, previous_grade=None,
+                 assessed_at=created + timedelta(days=rng.randint(30, 700)), assessed_by_id=context["manager"])
 
 
 @demo_seeder(order=20)
 def seed_archive(demo) -> dict[str, int]:
     rng, today, users = demo.rng("archive"), demo.today, demo.users
-    products = _seed_catalogue()
-    modules = [p for p in products if p.category == enums.ProductCategory.MODULE]
-    levels = {u.name: u for u in db.session.execute(select(UnitLevel)).scalars()}
-    for position, name in enumerate(DEFAULT_UNIT_LEVELS):
-        levels.setdefault(name, UnitLevel(name=name, position=position))
-    db.session.add_all(levels.values())
-    reps = [users["sales1"], users["sales2"]]
-    names: set[str] = set()
-    while len(names) < demo.clients:
-        region = rng.choice(("重庆", "四川", "四川"))
-        city = rng.choice(PLACES[region])
-        suffix, kind, level = rng.choice(HOSPITALS)
-        name = f"{city}{suffix}"
-        if name in names:
-            district = rng.choice(DISTRICTS.get(region, ("高新区", "东城区", "西城区")))
-            name = f"{city}{district}{suffix.removeprefix('市')}"
-            if name in names:
-                name = f"{name}（{len(names)}）"
-        names.add(name)
-        client = _seed_client(rng, name, kind, level, region, city, reps[len(names) % 2], levels, modules, today)
-        if rng.random() < .85:  # a client's scores cluster around how promising it is: grades A to D all occur
-            level = rng.choice((1.5, 2.5, 3.5, 4.5, 5))
-            scores = {key: min(5, max(1, round(level + rng.uniform(-1, 1)))) for key in CRITERIA}
-            assess_client(client, scores, None, "", users["manager"])
-        client.created_at = datetime.combine(today - timedelta(days=800), time(9))
-    db.session.flush()
-    count = lambda model: db.session.scalar(select(func.count(model.id)))  # noqa: E731
-    return {"clients": demo.clients, "contacts": count(Contact), "special dates": count(SpecialDate),
-            "assets": count(Asset), "products": len(products)}
+    created = datetime.combine(today - timedelta(days=800), time(1))  # 09:00 in Chongqing, stored as UTC
+    with Bulk(UnitLevel, Product, Client, Contact, SpecialDate, Asset, Assessment) as bulk:
+        products = [(bulk.add(Product, name=name, category=category, list_price=Decimal(price),
+                              **record_stamps(created, users["admin"].id)), name, category)
+                    for name, category, price in CATALOGUE]
+        context = {
+            "today": today, "created": created, "reps": (users["sales1"].id, users["sales2"].id),
+            "manager": users["manager"].id, "levels": _unit_levels(bulk), "settings": assessment_settings(),
+            "modules": [(product_id, name) for product_id, name, category in products if category == MODULE],
+        }
+        taken: set[str] = set()
+        for client_no in range(1, demo.clients + 1):
+            _seed_client(bulk, rng, client_no, taken, context)
+    counts = bulk.counts
+    return {"clients": counts["clients"], "contacts": counts["contacts"], "special dates": counts["special_dates"],
+            "assets": counts["assets"], "products": counts["products"], "assessments": counts["assessments"]}

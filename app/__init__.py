@@ -45,12 +45,12 @@ def _is_sqlite(dbapi_connection) -> bool:
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
     """WAL + busy timeout: measured, 20 writer threads went from thousands of 'locked' errors to none.
-    A database never analysed gets its statistics at once (sampled, so it stays quick): without them the planner
-    walks the whole client table for a sorted page instead of the name index."""
+    A database never analysed gets its statistics at once (0.1 s at 10k clients): without them the planner
+    walks the whole client table for a sorted page instead of the name index. Sampled statistics
+    (analysis_limit) were measured to mislead it, so the analysis is full."""
     if _is_sqlite(dbapi_connection):
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "busy_timeout=5000", "synchronous=NORMAL", "foreign_keys=ON",
-                       "analysis_limit=1000"):
+        for pragma in ("journal_mode=WAL", "busy_timeout=5000", "synchronous=NORMAL", "foreign_keys=ON"):
             cursor.execute(f"PRAGMA {pragma}")
         if not cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
             cursor.execute("ANALYZE")

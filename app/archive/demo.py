@@ -21,6 +21,7 @@ from app.archive.models import (
     SpecialDate,
     UnitLevel,
 )
+from app.archive.occurrences import refresh_next_occurrences
 from app.archive.queries import assessment_settings
 from app.archive.rules import CRITERIA, assessment_score, grade_for_score, normalise_name
 from app.core.demo import Bulk, record_stamps
@@ -243,5 +244,6 @@ def seed_archive(demo) -> dict[str, int]:
         for client_no in range(1, demo.clients + 1):
             _seed_client(bulk, rng, client_no, taken, context)
     counts = bulk.counts
+    refresh_next_occurrences(demo.today)  # the rows went in with Core: no save hook set their next date
     return {"clients": counts["clients"], "contacts": counts["contacts"], "special dates": counts["special_dates"],
             "assets": counts["assets"], "products": counts["products"], "assessments": counts["assessments"]}

@@ -130,6 +130,10 @@ class ClientOwned:
 
     @classmethod
     def scope(cls, user):
+        if user.sees_all_clients:
+            # Every client but the few in the recycle bin: a sorted page walks its own index and stops early, and a
+            # count reads an index, instead of first gathering the ids of every client.
+            return cls.client_id.not_in(select(Client.id).where(Client.deleted_at.is_not(None)))
         return cls.client_id.in_(visible_client_ids(user))
 
 

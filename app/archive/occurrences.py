@@ -25,16 +25,26 @@ def next_on(special, today: date) -> date:
 
 def roll_forward(today: date) -> int:
     """Recompute next_on where it has passed; commits at once so every worker sees it. Returns the rows moved."""
-    bounds = {"today": today, "horizon": today + HORIZON}
-    if db.session.scalar(select(SpecialDate.id).where(STALE).limit(1), bounds) is None:
+    if db.session.scalar(select(SpecialDate.id).where(STALE).limit(1), _bounds(today)) is None:
         return 0
-    rows = db.session.execute(select(SpecialDate.id, SpecialDate.month, SpecialDate.day, SpecialDate.is_lunar,
-                                     SpecialDate.is_leap_month).where(STALE), bounds).all()
-    table = SpecialDate.__table__
-    db.session.execute(update(table).where(table.c.id == bindparam("row_id")).values(next_on=bindparam("on")),
-                       [{"row_id": row.id, "on": next_on(row, today)} for row in rows])
+    moved = refresh_next_occurrences(today)
     db.session.commit()
+    return moved
+
+
+def refresh_next_occurrences(today: date) -> int:
+    """Recompute next_on for every stale date (after a bulk load, or a year on); flushes, does not commit."""
+    rows = db.session.execute(select(SpecialDate.id, SpecialDate.month, SpecialDate.day, SpecialDate.is_lunar,
+                                     SpecialDate.is_leap_month).where(STALE), _bounds(today)).all()
+    table = SpecialDate.__table__
+    if rows:
+        db.session.execute(update(table).where(table.c.id == bindparam("row_id")).values(next_on=bindparam("on")),
+                           [{"row_id": row.id, "on": next_on(row, today)} for row in rows])
     return len(rows)
+
+
+def _bounds(today: date) -> dict:
+    return {"today": today, "horizon": today + HORIZON}
 
 
 @event.listens_for(Session, "before_flush")

@@ -165,6 +165,23 @@ def duplicates_of(name: str, exclude_id: int | None = None) -> list[Client]:
     return db.session.execute(stmt.limit(5)).scalars().all()
 
 
+def client_matches(user, q: str, limit: int = 8) -> list[tuple[int, str]]:
+    """(id, name) of the first clients the user may see that match a typed search (name, short name, phone,
+    a contact's name or mobile): what a client picker offers."""
+    rows = db.session.execute(client_list(user, ClientFilters(q=q.strip())).with_only_columns(Client.id, Client.name)
+                              .limit(limit)).all()
+    return [(row.id, row.name) for row in rows]
+
+
+def client_choice(user, client_id: int | None) -> tuple[int, str] | None:
+    """(id, name) of this client if the user may see it."""
+    if not client_id:
+        return None
+    row = db.session.execute(visible(select(Client.id, Client.name).where(Client.id == client_id), Client,
+                                     user)).first()
+    return (row.id, row.name) if row else None
+
+
 def client_choices(user) -> list[tuple[int, str]]:
     """(id, name) of every client the user may see, for a select."""
     rows = db.session.execute(visible(select(Client.id, Client.name), Client, user).order_by(Client.name)).all()

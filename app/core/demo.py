@@ -168,4 +168,6 @@ def seed_demo_command(clients, seed, if_empty):
         raise click.ClickException("the database already has users; seed-demo fills an empty database only")
     counts = seed_demo(clients=clients, seed=seed)
     db.session.commit()
+    db.session.execute(text("ANALYZE"))  # fresh statistics for the planner, on SQLite and PostgreSQL alike
+    db.session.commit()
     click.echo("seeded " + ", ".join(f"{n} {what}" for what, n in counts.items()))

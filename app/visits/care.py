@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from app.archive.models import Client, Contact, SpecialDate
 from app.archive.occurrences import roll_forward
@@ -37,26 +38,40 @@ def key_contacts(user) -> list[Contact]:
     return db.session.execute(stmt).unique().scalars().all()
 
 
-def last_gifts(contact_ids) -> dict[int, Interaction]:
-    """The last interaction with a gift for each contact: what they got, when, at what cost."""
+@dataclass(frozen=True)
+class Gift:
+    gift: str
+    gift_cost: object
+    done_at: object
+
+
+def last_gifts(contact_ids) -> dict[int, Gift]:
+    """The last gift each contact was given: what, at what cost, when. Two steps, so every database reads the
+    few touches of these contacts by the contact index instead of walking all done touches."""
     if not contact_ids:
         return {}
-    rows = db.session.execute(
-        select(interaction_contacts.c.contact_id, Interaction)
-        .join(Interaction, Interaction.id == interaction_contacts.c.interaction_id)
-        .where(interaction_contacts.c.contact_id.in_(contact_ids), Interaction.gift != "",
-               Interaction.status == InteractionStatus.DONE, Interaction.deleted_at.is_(None))
-        .order_by(Interaction.done_at.desc())).unique().all()
-    gifts: dict[int, Interaction] = {}
-    for contact_id, interaction in rows:
-        gifts.setdefault(contact_id, interaction)
+    links = db.session.execute(select(interaction_contacts.c.interaction_id, interaction_contacts.c.contact_id)
+                               .where(interaction_contacts.c.contact_id.in_(contact_ids))).all()
+    if not links:
+        return {}
+    given = {row.id: Gift(row.gift, row.gift_cost, row.done_at) for row in db.session.execute(
+        select(Interaction.id, Interaction.gift, Interaction.gift_cost, Interaction.done_at)
+        .where(Interaction.id.in_({link.interaction_id for link in links}), Interaction.gift != "",
+               Interaction.status == InteractionStatus.DONE, Interaction.deleted_at.is_(None)))}
+    gifts: dict[int, Gift] = {}
+    for link in links:
+        gift = given.get(link.interaction_id)
+        if gift and (link.contact_id not in gifts or gift.done_at > gifts[link.contact_id].done_at):
+            gifts[link.contact_id] = gift
     return gifts
 
 
 def special_dates_between(user, start: date, end: date, mine: bool = True, limit: int = MAX_DATES):
     """The special dates whose next occurrence falls in [start, end]: of the clients the user owns (mine), or of
     every client they may see."""
-    stmt = visible(select(SpecialDate), SpecialDate, user).where(SpecialDate.next_on.between(start, end))
+    stmt = (visible(select(SpecialDate), SpecialDate, user).where(SpecialDate.next_on.between(start, end))
+            .options(lazyload(SpecialDate.client, Client.owner), lazyload(SpecialDate.client, Client.unit_level),
+                     lazyload(SpecialDate.contact, Contact.client)))  # a list needs names, not owners
     if mine:
         stmt = stmt.where(SpecialDate.client_id.in_(select(Client.id).where(Client.owner_id == user.id)))
     return stmt.order_by(SpecialDate.next_on, SpecialDate.id).limit(limit)

@@ -14,6 +14,7 @@ from app.archive.models import Client, Contact
 from app.core.demo import Bulk, record_stamps
 from app.core.plugins import demo_seeder
 from app.extensions import db
+from app.visits import cadence
 from app.visits.enums import (
     Channel,
     ExtraService,
@@ -99,6 +100,5 @@ def seed_visits(demo) -> dict[str, int]:
             _seed_history(bulk, rng, client_id, owner_id, grade, contacts[client_id], service_id, today)
     counts = {"interactions": bulk.counts["interactions"], "visit contacts": bulk.counts["interaction_contacts"]}
 
-    # >>> Recompute the per-client cadence table here, once every demo interaction is written (the visits
-    # >>> written above went in with Core, so no ORM event has kept that table up to date).
+    cadence.refresh(db.session.connection())  # the visits went in with Core: no flush hook kept it current
     return counts

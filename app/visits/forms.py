@@ -1,5 +1,4 @@
 """Forms of the visits domain. The quick log is short on purpose: the tablet moment during a visit."""
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -8,6 +7,7 @@ from wtforms import (
     DateTimeLocalField,
     FieldList,
     HiddenField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.archive.models import Client
-from app.archive.queries import client_choices, contact_choices
+from app.archive.queries import client_choice, client_matches, contact_choices
 from app.core.forms import (
     CheckboxesField,
     DecimalField,
@@ -24,8 +24,10 @@ from app.core.forms import (
     enum_field,
     enum_radio,
     strip,
+    whole_number,
 )
 from app.visits.enums import Channel, ExtraService, GradeDimension, Method, Purpose, Satisfaction
+from app.visits.queries import recent_clients
 
 QUICK_METHODS = (Method.ONSITE, Method.PHONE, Method.WECHAT, Method.MEETING, Method.EMAIL)
 
@@ -40,10 +42,11 @@ class NextStepMixin:
 
 
 class QuickLogForm(NextStepMixin, FlaskForm):
-    """The tablet moment: on the client page its contacts to tick, on Today the client to choose."""
+    """The tablet moment: on the client page its contacts to tick, on Today the client to find and pick."""
 
-    client_id = SelectField(_l("Client"), coerce=lambda v: int(v) if v else None,
-                            validators=[DataRequired(message=_l("Choose the client."))])
+    client_query = StringField(_l("Client"), validators=[Length(max=80)], filters=[strip],
+                               description=_l("Part of the name, a contact or a phone number"))
+    client_id = RadioField(_l("Client"), coerce=whole_number, validate_choice=False)
     method = enum_radio(_l("Method"), Method, QUICK_METHODS, default=Method.ONSITE)
     contact_ids = CheckboxesField(_l("Contacts"), coerce=int, validators=[Optional()])
     summary = TextAreaField(_l("Summary"), validators=[DataRequired(), Length(max=4000)], filters=[strip])
@@ -52,16 +55,31 @@ class QuickLogForm(NextStepMixin, FlaskForm):
 
     data_fields = ("method", "contact_ids", "summary", "satisfaction", "next_action", "next_date", "client_key")
 
+    def validate_client_id(self, field):
+        """The client is the one ticked among those offered; a search with one match picks it by itself."""
+        offered = [value for value, _label in field.choices]
+        if field.data in offered:
+            return
+        if self.client_query.data and len(offered) == 1:
+            field.data = offered[0]
+            return
+        if self.client_query.data and not offered:
+            raise ValidationError(_l("No client of yours matches this search."))
+        raise ValidationError(_l("Choose the client."))
+
 
 def quick_log_form(user, client=None, **kwargs) -> QuickLogForm:
-    """The quick log for one client (its contacts as tick boxes), or for Today (any client the user may see)."""
+    """The quick log for one client (its contacts as tick boxes), or for Today: a search and, as big choices,
+    the clients it finds (or, before any search, the ones touched last) and the one already picked."""
     form = QuickLogForm(**kwargs)
-    if client is None:
-        form.client_id.choices = [("", _("— choose —"))] + client_choices(user)
-        form.contact_ids.choices = []
-    else:
-        del form.client_id
+    if client is not None:
+        del form.client_query, form.client_id
         form.contact_ids.choices = contact_choices(client)
+        return form
+    form.contact_ids.choices = []
+    picked = client_choice(user, form.client_id.data if isinstance(form.client_id.data, int) else None)
+    found = client_matches(user, form.client_query.data) if form.client_query.data else recent_clients(user)
+    form.client_id.choices = ([picked] if picked else []) + [choice for choice in found if choice != picked]
     return form
 
 

@@ -41,7 +41,7 @@ class Interaction(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):
     __table_args__ = (
         Index("ix_interactions_client_status_done", "client_id", "status", "done_at"),
         Index("ix_interactions_user_planned", "user_id", "status", "planned_at"),
-        Index("ix_interactions_status_done", "status", "done_at"),
+        Index("ix_interactions_status_done", "status", "done_at", "deleted_at", "client_id"),  # covers counts
     )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

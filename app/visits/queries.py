@@ -93,3 +93,12 @@ def follow_ups_since(client: Client, user, since: datetime | None = None) -> int
     if since:
         stmt = stmt.where(Interaction.done_at > since)
     return db.session.scalar(stmt)
+
+
+def recent_clients(user, limit: int = 8) -> list[tuple[int, str]]:
+    """(id, name) of the clients the user may see that were touched last: the first offers of a client picker."""
+    rows = db.session.execute(
+        visible(select(Client.id, Client.name), Client, user)
+        .join(ClientCadence, ClientCadence.client_id == Client.id).where(ClientCadence.last_touch_at.is_not(None))
+        .order_by(ClientCadence.last_touch_at.desc()).limit(limit)).all()
+    return [(row.id, row.name) for row in rows]

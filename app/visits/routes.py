@@ -39,6 +39,14 @@ def detail(visit_id: int):
     return render("visits/detail.html", visit=visit, attachment_form=AttachmentForm())
 
 
+@bp.get("/client-picker")
+@login_required
+def client_picker():
+    """The clients matching what the rep typed into the quick log's search, as choices (an htmx swap)."""
+    form = quick_log_form(current_user, formdata=request.args, meta={"csrf": False})
+    return render("visits/_client_picks.html", quick_form=form)
+
+
 @bp.post("/clients/<int:client_id>/quick-log")
 @bp.post("/quick-log", defaults={"client_id": None})
 @login_required

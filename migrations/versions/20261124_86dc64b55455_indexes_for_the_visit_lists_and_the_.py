@@ -22,7 +22,7 @@ def upgrade():
         batch_op.create_index('ix_clients_region_city', ['region', 'city'], unique=False)
 
     with op.batch_alter_table('interactions', schema=None) as batch_op:
-        batch_op.create_index('ix_interactions_status_done', ['status', 'done_at'], unique=False)
+        batch_op.create_index('ix_interactions_status_done', ['status', 'done_at', 'deleted_at', 'client_id'], unique=False)
 
     # ### end Alembic commands ###
     op.create_index('ix_interactions_when', 'interactions', [sa.text('coalesce(done_at, planned_at)')])

@@ -148,26 +148,36 @@ def test_without_javascript_an_error_shows_the_whole_client_page_with_it(client,
     assert interactions(db) == []
 
 
-def test_quick_log_from_today(client, login_as, db):
-    from sqlalchemy import select as _select
-
-    from app.visits.models import Interaction as _Interaction
-
+def test_quick_log_from_today_finds_the_client_by_search(client, login_as, db):
     rep = login_as("sales")
     mine = ClientFactory(name="泸州市人民医院", owner_id=rep.id)
+    ClientFactory(name="泸州市中医院", owner_id=rep.id)
     theirs = ClientFactory(name="别人的医院", owner_id=make_user("sales").id)
     db.session.commit()
     page = client.get("/").get_data(as_text=True)
-    assert "泸州市人民医院" in page and "别人的医院" not in page  # only the rep's clients to choose from
+    assert "请在上方搜索客户" in page and "别人的医院" not in page  # no touches yet: nothing to offer
+
+    picks = client.get("/visits/client-picker?client_query=人民", headers={"HX-Request": "true"}).get_data(True)
+    assert f'value="{mine.id}"' in picks and "泸州市中医院" not in picks
+    assert "没有找到" in client.get("/visits/client-picker?client_query=别人").get_data(as_text=True)
+
     response = client.post("/visits/quick-log", headers={"HX-Request": "true"},
-                           data={"client_id": mine.id, "method": "phone", "summary": "电话确认上线时间"})
+                           data={"client_query": "泸州市人民", "method": "phone", "summary": "电话确认上线时间"})
     assert response.status_code == 200 and "已为 泸州市人民医院 记录" in response.get_data(as_text=True)
-    assert db.session.execute(_select(_Interaction.client_id)).scalar_one() == mine.id
+    assert [visit.client_id for visit in interactions(db)] == [mine.id]  # one match: picked by itself
+    assert "泸州市人民医院" in client.get("/").get_data(as_text=True)  # now offered as touched last
+
+    two = client.post("/visits/quick-log", data={"client_query": "泸州", "method": "phone", "summary": "哪家"})
+    html = two.get_data(as_text=True)
+    assert two.status_code == 422 and "请选择客户" in html and "泸州市中医院" in html and "哪家</textarea>" in html
     missing = client.post("/visits/quick-log", data={"method": "phone", "summary": "没选客户"})
     assert missing.status_code == 422 and "请选择客户" in missing.get_data(as_text=True)
     assert "没选客户</textarea>" in missing.get_data(as_text=True)  # no JavaScript: the whole page, text kept
     assert client.post("/visits/quick-log", data={"client_id": theirs.id, "method": "phone",
-                                           "summary": "x"}).status_code == 422  # not a choice for this rep
+                                                  "summary": "x"}).status_code == 422  # not a choice for this rep
+    assert client.post("/visits/quick-log", data={"client_id": mine.id, "method": "phone",
+                                                  "summary": "直接选"}).status_code == 302
+    assert len(interactions(db)) == 2
 
 
 def test_a_draft_key_saved_for_another_client_is_a_clear_409(client, db, rep, hospital):

@@ -23,10 +23,12 @@ _WHOLE = re.compile(r"[+-]?[0-9]+")
 def whole_number(raw, maximum: int = INT_MAX) -> int | None:
     """A whole number typed in ASCII digits ("٣" and "²" are digits to Python, not to us) that a database
     column holds; None for anything else. For ids and numbers in query strings."""
-    raw = raw.strip() if isinstance(raw, str) else ""
-    if not _WHOLE.fullmatch(raw):
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        value = raw
+    elif isinstance(raw, str) and _WHOLE.fullmatch(raw.strip()):
+        value = int(raw)
+    else:
         return None
-    value = int(raw)
     return value if -maximum <= value <= maximum else None
 
 

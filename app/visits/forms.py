@@ -46,7 +46,7 @@ class QuickLogForm(NextStepMixin, FlaskForm):
 
     client_query = StringField(_l("Client"), validators=[Length(max=80)], filters=[strip],
                                description=_l("Part of the name, a contact or a phone number"))
-    client_id = RadioField(_l("Client"), coerce=whole_number, validate_choice=False)
+    client_id = RadioField(_l("Pick the client"), coerce=whole_number, validate_choice=False)
     method = enum_radio(_l("Method"), Method, QUICK_METHODS, default=Method.ONSITE)
     contact_ids = CheckboxesField(_l("Contacts"), coerce=int, validators=[Optional()])
     summary = TextAreaField(_l("Summary"), validators=[DataRequired(), Length(max=4000)], filters=[strip])

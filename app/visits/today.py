@@ -4,15 +4,15 @@ from datetime import datetime, time, timedelta
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 
+from app.core.paging import paginate_rows
 from app.core.plugins import today_section
-from app.extensions import db
 from app.visits import regime
 from app.visits.care import care_days
 from app.visits.forms import quick_log_form
 from app.visits.queries import planned_between
 
 TEMPLATE = "visits/_today.html"
-OVERDUE_SHOWN = 10
+SHOWN = 10  # Today is a summary: each section shows this many and links to its full list
 CARE_DAYS = 7
 
 
@@ -23,8 +23,8 @@ def _block(name: str, **context) -> Markup:
 @today_section(order=10)
 def planned_today(day, user, **_overrides) -> Markup:
     start = datetime.combine(day, time.min)
-    planned = db.session.execute(planned_between(user, start, start + timedelta(days=1))).unique().scalars().all()
-    return _block("today_planned", planned=planned)
+    planned = paginate_rows(planned_between(user, start, start + timedelta(days=1)), 1, SHOWN)
+    return _block("today_planned", planned=[row[0] for row in planned.items], planned_total=planned.total)
 
 
 @today_section(order=20)
@@ -35,10 +35,10 @@ def quick_log_card(day, user, quick_form=None, logged=None, **_overrides) -> Mar
 
 @today_section(order=30)
 def overdue_today(day, user, **_overrides) -> Markup:
-    overdue = regime.overdue(user, day, per_page=OVERDUE_SHOWN)  # a sales rep's: their own clients (scoping)
+    overdue = regime.overdue(user, day, per_page=SHOWN)  # a sales rep's: their own clients (scoping)
     return _block("today_overdue", overdue=overdue.items, overdue_total=overdue.total)
 
 
 @today_section(order=40)
 def care_this_week(day, user, **_overrides) -> Markup:
-    return _block("today_care", care=care_days(user, day, CARE_DAYS))
+    return _block("today_care", care=care_days(user, day, CARE_DAYS, limit=SHOWN))

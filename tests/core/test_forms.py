@@ -40,3 +40,10 @@ def test_a_refusal_shows_by_its_field_or_above_the_form(app):
     Refused("无权操作").show_on(form)
     assert form.name.errors == ["名称已占用"] and form.form_errors == ["无权操作"]
     assert form_status(form) == 422
+
+
+def test_whole_numbers_are_ascii_digits_within_an_integer():
+    from app.core.forms import whole_number
+
+    assert [whole_number(v) for v in ("42", " 7 ", "-3", 5, "٣", "²", "1e3", "", None, True, "99999999999")] == [
+        42, 7, -3, 5, None, None, None, None, None, None, None]

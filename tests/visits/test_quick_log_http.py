@@ -158,7 +158,7 @@ def test_quick_log_from_today_finds_the_client_by_search(client, login_as, db):
     assert "请在上方搜索客户" in page and "别人的医院" not in page  # no touches yet: nothing to offer
 
     picks = client.get("/visits/client-picker?client_query=人民", headers={"HX-Request": "true"}).get_data(True)
-    assert f'value="{mine.id}"' in picks and "泸州市中医院" not in picks
+    assert f'value="{mine.id}"' in picks and "泸州市中医院" not in picks and "checked" not in picks
     assert "没有找到" in client.get("/visits/client-picker?client_query=别人").get_data(as_text=True)
 
     response = client.post("/visits/quick-log", headers={"HX-Request": "true"},

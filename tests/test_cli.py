@@ -1,6 +1,7 @@
 """create-user, seed-demo and backup, through the real Flask CLI runner."""
 import sqlite3
 import subprocess
+import tarfile
 
 import pytest
 from sqlalchemy import func, select
@@ -78,18 +79,26 @@ def test_seed_demo_with_another_seed_differs(app, db):
     assert demo_snapshot(db) != first
 
 
-def test_backup_writes_a_restorable_copy(app, db, tmp_path):
+def test_backup_writes_the_database_and_the_files_in_one_archive(app, db, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
     app.test_cli_runner().invoke(args=["seed-demo", "--clients", "3"])
-    target = tmp_path / "keyuan-backup"
+    (tmp_path / "instance" / "attachments").mkdir(parents=True)
+    (tmp_path / "instance" / "attachments" / "a1.png").write_bytes(b"\x89PNG-one")
+    target = tmp_path / "keyuan-backup.tar.gz"
     result = app.test_cli_runner().invoke(args=["backup", str(target)])
     assert result.exit_code == 0, result.output
-    if _db.engine.dialect.name == "sqlite":
-        with sqlite3.connect(target) as copy:
-            assert copy.execute("select count(*) from clients").fetchone() == (3,)
-            assert copy.execute("select username from users order by username").fetchall()[0] == ("admin",)
-    else:
-        listing = subprocess.run(["pg_restore", "--list", str(target)], capture_output=True, text=True, check=True)
-        assert "TABLE DATA public clients" in listing.stdout
+    with tarfile.open(target) as archive:
+        names = archive.getnames()
+        assert "manifest.json" in names and "attachments/a1.png" in names
+        if _db.engine.dialect.name == "sqlite":
+            archive.extract("database.sqlite3", tmp_path, filter="data")
+            with sqlite3.connect(tmp_path / "database.sqlite3") as copy:
+                assert copy.execute("select count(*) from clients").fetchone() == (3,)
+        else:
+            archive.extract("database.pgdump", tmp_path, filter="data")
+            listing = subprocess.run(["pg_restore", "--list", str(tmp_path / "database.pgdump")],
+                                     capture_output=True, text=True, check=True)
+            assert "TABLE DATA public clients" in listing.stdout
 
 
 def test_demo_archive_is_realistic_and_covers_every_grade(app, db):

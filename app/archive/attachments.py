@@ -11,6 +11,7 @@ from sqlalchemy import Select, select
 from app.archive.models import Attachment
 from app.core.errors import Refused
 from app.core.scoping import visible
+from app.core.storage import attachments_dir
 from app.extensions import db
 
 # What a file starts with decides what it is; the client's content type and file name are never trusted.
@@ -75,7 +76,7 @@ def clean_filename(name: str | None, extension: str) -> str:
 
 
 def storage_dir() -> Path:
-    path = Path(current_app.instance_path) / "attachments"
+    path = attachments_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path
 

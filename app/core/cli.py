@@ -1,15 +1,11 @@
 """Command-line tools that know no domain: create-user, seed-demo (each domain adds its part), backup."""
 import os
-import shutil
-import sqlite3
-import subprocess
-import sys
 
 import click
 from flask import Flask
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 
+from app.core.backup import BackupError, restore_backup, write_backup
 from app.core.demo import seed_demo_command
 from app.core.models import Role, User
 from app.core.users import create_user
@@ -20,6 +16,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("create-user")
@@ -48,26 +45,23 @@ def create_user_command(username, role, display_name, password_env):
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 def backup_command(path):
-    """Write a consistent copy of the database to PATH (SQLite online backup, or pg_dump)."""
-    url = make_url(str(db.engine.url))
-    if url.get_backend_name() == "sqlite":
-        source = sqlite3.connect(url.database)
-        target = sqlite3.connect(path)
-        with target:
-            source.backup(target)
-        source.close()
-        target.close()
-    elif url.get_backend_name() == "postgresql":
-        if not shutil.which("pg_dump"):
-            raise click.ClickException("pg_dump not found: install postgresql-client (apt-get install "
-                                       "postgresql-client) or back up with your database's own tools")
-        env = dict(os.environ, PGPASSWORD=url.password or "")
-        dsn = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
-        done = subprocess.run(["pg_dump", "--format=custom", f"--file={path}", dsn], env=env,
-                              capture_output=True, text=True)
-        if done.returncode:
-            click.echo(done.stderr, err=True)
-            sys.exit(done.returncode)
-    else:
-        raise click.ClickException(f"no backup method for {url.get_backend_name()}")
-    click.echo(f"backup written to {path}")
+    """Write the database and the attachment files to PATH (a .tar.gz), consistently while the app runs."""
+    try:
+        manifest = write_backup(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"backup written to {path} ({manifest['database']}, {manifest['attachments']} attachments)")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask: the current database and attachments are replaced.")
+def restore_command(path, yes):
+    """Replace the database and the attachment files with a backup's. Stop the app first."""
+    if not yes:
+        click.confirm("This replaces the current database and attachments. Continue?", abort=True)
+    try:
+        manifest = restore_backup(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"restored {path} (taken {manifest['created_at']}, {manifest['attachments']} attachments)")

@@ -9,7 +9,7 @@ from app.admin.access import BIN_KEEPERS, USER_ADMINS
 from app.admin.forms import ResetPasswordForm, UserCreateForm, UserEditForm
 from app.admin.services import deleted_records, recyclable_model, update_user
 from app.core.errors import Refused
-from app.core.forms import form_data, form_status, submitted
+from app.core.forms import form_status, save_edit, submitted
 from app.core.htmx import render, saved
 from app.core.models import AuditEvent, User
 from app.core.scoping import get_or_404, role_required
@@ -44,11 +44,10 @@ def user_edit(user_id: int):
     form = UserEditForm(obj=user)
     if submitted(form, user):
         try:
-            update_user(user, form_data(form), current_user)
+            if save_edit(form, user, lambda data: update_user(user, data, current_user)):
+                return saved(url_for("admin.users"))
         except Refused as refused:
             refused.show_on(form)
-        else:
-            return saved(url_for("admin.users"))
     return _user_page(user, form, ResetPasswordForm(formdata=None), form_status(form), conflict=form.conflict)
 
 

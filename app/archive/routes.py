@@ -19,7 +19,7 @@ from app.archive.queries import (
 )
 from app.archive.services import save_client, transfer_clients
 from app.core.audit import user_names
-from app.core.forms import form_data, form_status, submitted, whole_number
+from app.core.forms import form_data, form_status, save_edit, submitted, whole_number
 from app.core.htmx import render, saved, wants_fragment
 from app.core.models import AuditEvent
 from app.core.navigation import safe_next
@@ -94,8 +94,8 @@ def edit(client_id: int):
     client = get_or_404(Client, client_id)
     form = _client_form(obj=client)
     duplicates = []
-    if submitted(form, client) and not (duplicates := _duplicates_block(form, client)):
-        save_client(client, form_data(form), current_user)
+    if (submitted(form, client) and not (duplicates := _duplicates_block(form, client))
+            and save_edit(form, client, lambda data: save_client(client, data, current_user))):
         return saved(url_for("archive.detail", client_id=client.id))
     return render("archive/form.html", form=form, client=client, conflict=form.conflict, duplicates=duplicates,
                   status=form_status(form, duplicates))

@@ -12,7 +12,7 @@ from app.archive.overview import upcoming_dates
 from app.archive.queries import contact_choices, product_choices
 from app.archive.services import add_contact, save_asset
 from app.core.clock import local_today
-from app.core.forms import form_data, form_status, submitted, whole_number
+from app.core.forms import form_data, form_status, save_edit, submitted, whole_number
 from app.core.htmx import render, saved
 from app.core.records import save_record
 from app.core.scoping import get_or_404, role_required
@@ -49,8 +49,7 @@ def _back_to(client, anchor: str) -> str:
 
 def _edit(client, record, form, groups, title, anchor, save=save_record):
     """The edit flow every sub-record shares: validate, catch a stale save, save, commit."""
-    if submitted(form, record):
-        save(record, form_data(form))
+    if submitted(form, record) and save_edit(form, record, lambda data: save(record, data)):
         return saved(_back_to(client, anchor))
     endpoint = request.endpoint.removesuffix("_edit") + "_delete"
     return _form_page(client, form, groups, title, url_for(endpoint, **request.view_args))

@@ -7,12 +7,13 @@ import re
 
 import wtforms
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import RadioField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from app.core.htmx import render, saved
-from app.core.locking import detect_conflict
+from app.core.locking import detect_conflict, snapshot
 from app.core.records import save_record
 from app.extensions import db
 
@@ -79,9 +80,10 @@ class CheckboxesField(SelectMultipleField):
 
 
 class VersionedFormMixin:
-    """Carries the record version the user started editing from (optimistic locking)."""
+    """Carries the record version the user started editing from, and the values they saw (optimistic locking)."""
 
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])  # empty on a new record
+    original = wtforms.HiddenField()
 
 
 def form_data(form, fields=None) -> dict:
@@ -91,14 +93,30 @@ def form_data(form, fields=None) -> dict:
 
 def submitted(form, record=None) -> bool:
     """True when the form was posted, is valid and, for a stored record, was started from its current version.
-    A stale save sets ``form.conflict`` (who changed what) and moves the form to the current version, so
-    saving again overwrites knowingly."""
+    A stale save sets ``form.conflict`` (who changed what; see locking.detect_conflict). On the way in, the form
+    notes the values the user starts from."""
     form.conflict = None
+    stored = record is not None and record.id is not None and "version" in form
+    if stored and not form.is_submitted():
+        form.original.data = snapshot(record, form.data_fields)
     if not form.validate_on_submit():
         return False
-    if record is not None and record.id is not None and "version" in form:
+    if stored:
         form.conflict = detect_conflict(record, form, form.data_fields)
     return form.conflict is None
+
+
+def save_edit(form, record, save) -> bool:
+    """Run ``save(data)`` for a submitted, current form. Should another save of the same record commit between
+    the check and this write, the database refuses the stale version: the user gets the conflict view with
+    what they typed, never an error page."""
+    try:
+        save(form_data(form))
+    except StaleDataError:
+        db.session.rollback()  # the record reloads at its current version
+        form.conflict = detect_conflict(record, form, form.data_fields)
+        return False
+    return True
 
 
 def form_status(form, *problems) -> int:
@@ -114,7 +132,6 @@ def edit_page(model, record_id: int | None, form_cls, template: str, done_url: s
     record = db.get_or_404(model, record_id) if record_id else model()
     form = form_cls(obj=record if record_id else None)
     form.record = record  # for checks against the other records (a name already taken)
-    if submitted(form, record):
-        (save or save_record)(record, form_data(form))
+    if submitted(form, record) and save_edit(form, record, lambda data: (save or save_record)(record, data)):
         return saved(done_url)
     return render(template, form=form, conflict=form.conflict, status=form_status(form), **{name: record})

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from app.archive.queries import client_choices, contact_choices
 from app.core.clock import local_today
-from app.core.forms import form_data, form_status, submitted, whole_number
+from app.core.forms import form_data, form_status, save_edit, submitted, whole_number
 from app.core.htmx import render, saved
 from app.core.scoping import get_or_404
 from app.visits import bp
@@ -37,8 +37,8 @@ def edit(visit_id: int):
     visit = get_or_404(Interaction, visit_id)
     form = CompleteForm(obj=visit, mark_done=True, contact_ids=[c.id for c in visit.contacts])
     form.contact_ids.choices = contact_choices(visit.client)
-    if submitted(form, visit):
-        complete_visit(visit, form_data(form, CompleteForm.submitted_fields))
+    if submitted(form, visit) and save_edit(form, visit, lambda data: complete_visit(
+            visit, form_data(form, CompleteForm.submitted_fields))):
         return saved(url_for("visits.detail", visit_id=visit.id))
     return render("visits/edit.html", visit=visit, form=form, conflict=form.conflict, status=form_status(form))
 

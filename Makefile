@@ -8,7 +8,7 @@ HTMX_VERSION := $(shell sed -n 's/^HTMX_VERSION = "\(.*\)"/\1/p' app/config.py)
 HTMX_FILE := .cache/htmx.org-$(HTMX_VERSION)/package/dist/htmx.min.js
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run serve test install install-dev system-packages translations translations-update db lint
+.PHONY: run serve test install install-dev system-packages translations translations-update db lint bench loadtest
 
 run: install translations db
 	$(FLASK) seed-demo --if-empty
@@ -22,6 +22,16 @@ test: install-dev translations $(HTMX_FILE)
 
 lint: install-dev
 	$(BIN)/ruff check .
+
+# Page timings on throwaway databases of 1k and 10k clients (seeded once, cached in .cache/bench/), written to
+# bench/RESULTS.md. Options through BENCH_ARGS, e.g. BENCH_ARGS="--big" or "--sizes 200,1000 --pages today,clients".
+bench: install translations
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+
+# Simulated office (30 users) then saturation against gunicorn with 4 workers on 127.0.0.1, writes checked against
+# the database; bench/LOADTEST.md. Options through LOADTEST_ARGS, e.g. LOADTEST_ARGS="--clients 1000".
+loadtest: install translations
+	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
 
 install: system-packages $(VENV)/.installed
 install-dev: install $(VENV)/.installed-dev

@@ -82,6 +82,10 @@ def save_unit_levels(names: list[str]) -> None:
     """Replace the unit-level list, keeping rows (and so the clients' links) whose name stays.
     Refused when a level still in use would disappear."""
     wanted = list(dict.fromkeys(n.strip() for n in names if n.strip()))
+    too_long = [name for name in wanted if len(name) > UnitLevel.name.type.length]
+    if too_long:
+        raise Refused(_("A level name has at most %(max)d characters: %(names)s",
+                        max=UnitLevel.name.type.length, names="、".join(too_long)), "names")
     existing = {u.name: u for u in db.session.execute(select(UnitLevel)).scalars()}
     removed = [u for name, u in existing.items() if name not in wanted]
     if removed:

@@ -37,9 +37,10 @@ def snapshot(obj, fields) -> str:
 
 def _started_from(form) -> dict | None:
     try:
-        return json.loads(form.original.data) if "original" in form and form.original.data else None
+        started = json.loads(form.original.data) if "original" in form and form.original.data else None
     except ValueError:
         return None
+    return started if isinstance(started, dict) else None
 
 
 def detect_conflict(obj, form, fields) -> Conflict | None:

@@ -282,3 +282,13 @@ def test_special_dates_and_assets_go_to_the_recycle_bin(client, login_as, db):
     assert "达州市中心医院 · 建院六十周年" in html and "达州市中心医院 · 核心交换机" in html
     client.post(f"/admin/recycle-bin/assets/{asset.id}/restore")
     assert "核心交换机" in client.get(f"/clients/{record.id}").get_data(as_text=True)
+
+
+def test_a_unit_level_name_too_long_is_refused_next_to_the_field(client, login_as, db):
+    from app.archive.models import UnitLevel
+
+    login_as("admin")
+    response = client.post("/admin/settings/unit-levels", data={"levels-names": "三甲\n" + "长" * 41})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "最多 40 个字" in page and "长" * 41 in page  # what they typed stays
+    assert db.session.execute(select(UnitLevel)).first() is None  # nothing half-saved

@@ -78,3 +78,13 @@ def test_a_true_race_lost_at_the_database_is_the_same_conflict_not_an_error(clie
     assert response.status_code == 409 and "王建国" in page and 'value="宜宾三院"' in page
     db.session.expire_all()
     assert db.session.get(Client, record.id).notes == "院长换人了"
+
+
+def test_a_tampered_starting_snapshot_is_a_plain_conflict_not_an_error(client, login_as, db):
+    rep = login_as("sales")
+    record = ClientFactory(name="宜宾市第三人民医院", owner_id=rep.id, phone="0831-1111111", notes="")
+    db.session.commit()
+    for original in ("0", "[]", '"x"', "{"):
+        response = client.post(f"/clients/{record.id}/edit", data=form_of(record, notes="改") | {
+            "version": str(record.version - 1), "original": original})
+        assert response.status_code == 409, original

@@ -173,19 +173,14 @@ def client_matches(user, q: str, limit: int = 8) -> list[tuple[int, str]]:
     return [(row.id, row.name) for row in rows]
 
 
-def client_choice(user, client_id: int | None) -> tuple[int, str] | None:
-    """(id, name) of this client if the user may see it."""
-    if not client_id:
-        return None
-    row = db.session.execute(visible(select(Client.id, Client.name).where(Client.id == client_id), Client,
-                                     user)).first()
-    return (row.id, row.name) if row else None
-
-
-def client_choices(user) -> list[tuple[int, str]]:
-    """(id, name) of every client the user may see, for a select."""
-    rows = db.session.execute(visible(select(Client.id, Client.name), Client, user).order_by(Client.name)).all()
-    return [(row.id, row.name) for row in rows]
+def client_choices(user, client_ids) -> list[tuple[int, str]]:
+    """(id, name) of those of these clients the user may see, in the order given: the picks a form keeps."""
+    ids = [client_id for client_id in client_ids if isinstance(client_id, int)]
+    if not ids:
+        return []
+    names = dict(db.session.execute(visible(select(Client.id, Client.name).where(Client.id.in_(ids)), Client,
+                                            user)).all())
+    return [(client_id, names[client_id]) for client_id in dict.fromkeys(ids) if client_id in names]
 
 
 def contact_choices(client: Client) -> list[tuple[int, str]]:

@@ -10,12 +10,13 @@ from wtforms import (
     RadioField,
     SelectField,
     StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.archive.models import Client
-from app.archive.queries import client_choice, client_matches, contact_choices
+from app.archive.queries import client_choices, client_matches, contact_choices
 from app.core.forms import (
     CheckboxesField,
     DecimalField,
@@ -77,10 +78,17 @@ def quick_log_form(user, client=None, **kwargs) -> QuickLogForm:
         form.contact_ids.choices = contact_choices(client)
         return form
     form.contact_ids.choices = []
-    picked = client_choice(user, form.client_id.data if isinstance(form.client_id.data, int) else None)
-    found = client_matches(user, form.client_query.data) if form.client_query.data else recent_clients(user)
-    form.client_id.choices = ([picked] if picked else []) + [choice for choice in found if choice != picked]
+    kept, found = client_offers(user, [form.client_id.data], form.client_query.data)
+    form.client_id.choices = kept + found
     return form
+
+
+def client_offers(user, picked: list, query: str | None, limit: int = 8) -> tuple[list, list]:
+    """What a client picker offers, as (id, name) pairs: the clients already picked (those the user may see),
+    and the others matching the search, or before any search the ones touched last."""
+    kept = client_choices(user, picked)
+    found = client_matches(user, query, limit) if query else recent_clients(user, limit)
+    return kept, [choice for choice in found if choice not in kept]
 
 
 class VisitForm(VersionedFormMixin, NextStepMixin, FlaskForm):
@@ -120,7 +128,11 @@ ROUTE_STOPS = 6
 class PlanForm(FlaskForm):
     """Plan one visit, or a route of up to six clients for one day, stops in the order given."""
 
-    stops = FieldList(SelectField(coerce=lambda v: int(v) if v else None, validators=[Optional()]),
+    client_query = StringField(_l("Find a client"), validators=[Length(max=80)], filters=[strip],
+                               description=_l("Part of the name, a contact or a phone number; the stops then "
+                                              "offer what it found"))
+    find = SubmitField(_l("Search"))
+    stops = FieldList(SelectField(coerce=whole_number, validators=[Optional()]),
                       min_entries=ROUTE_STOPS, max_entries=ROUTE_STOPS)
     day = DateField(_l("Day"), validators=[DataRequired()])
     start = StringField(_l("First visit at"), default="09:00",

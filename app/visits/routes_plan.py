@@ -3,14 +3,14 @@ from flask import request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.archive.queries import client_choices, contact_choices
+from app.archive.queries import contact_choices
 from app.core.clock import local_today
 from app.core.forms import form_data, form_status, save_edit, submitted, whole_number
 from app.core.htmx import render, saved
 from app.core.scoping import get_or_404
 from app.visits import bp
 from app.visits.enums import InteractionStatus
-from app.visits.forms import CancelForm, CompleteForm, PlanForm, RescheduleForm
+from app.visits.forms import CancelForm, CompleteForm, PlanForm, RescheduleForm, client_offers
 from app.visits.models import Interaction
 from app.visits.services import cancel_visit, complete_visit, plan_route, reschedule_visit
 
@@ -21,14 +21,15 @@ def plan():
     form = PlanForm(day=local_today())
     if request.method == "GET" and (client_id := whole_number(request.args.get("client_id"))):
         form.stops[0].data = client_id
-    choices = [("", _("— no stop —"))] + client_choices(current_user)
+    kept, found = client_offers(current_user, [stop.data for stop in form.stops], form.client_query.data, limit=20)
     for stop in form.stops:
-        stop.choices = choices
-    if form.validate_on_submit():
+        stop.choices = [("", _("— no stop —")), *kept, *found]
+    if not form.find.data and form.validate_on_submit():
         visits = plan_route(form_data(form), current_user)
         return saved(url_for("visits.index"), _("%(count)s visits planned for %(day)s.", count=len(visits),
                                                  day=form.day.data.isoformat()))
-    return render("visits/plan.html", form=form, status=form_status(form))
+    return render("visits/plan.html", block="route_stops" if form.find.data else None, form=form, found=found,
+                  status=form_status(form))
 
 
 @bp.route("/<int:visit_id>/edit", methods=["GET", "POST"])

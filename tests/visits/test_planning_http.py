@@ -92,3 +92,41 @@ def test_a_photo_attaches_to_the_visit_and_the_client(client, login_as, db, app,
     refused = client.post(f"/visits/{visit.id}/attachments", content_type="multipart/form-data",
                           data={"file": (io.BytesIO(b"not an image"), "x.png")})
     assert refused.status_code == 422
+
+
+def test_the_route_planner_offers_a_search_not_every_client(client, login_as, db):
+    rep = login_as("sales")
+    mine = [ClientFactory(owner_id=rep.id, name=f"客户{n:02d}") for n in range(25)]
+    target = ClientFactory(owner_id=rep.id, name="绵阳市中心医院")
+    theirs = ClientFactory(owner_id=make_user("sales").id, name="绵阳市第三人民医院")
+    db.session.commit()
+    page = client.get("/visits/plan").get_data(as_text=True)
+    assert page.count("<option") <= 6 * 21 and "绵阳市中心医院" not in page  # no select of every client
+
+    base = {"stops-0": mine[3].id, "day": "2027-03-02", "start": "09:00", "minutes_between": 60,
+            "method": "onsite", "purpose": "routine", "agenda": "巡检机房", "client_query": "绵阳"}
+    found = client.post("/visits/plan", data=base | {"find": "查找"})  # without JavaScript: the search button
+    text = found.get_data(as_text=True)
+    assert found.status_code == 200 and db.session.scalar(select(Interaction.id)) is None  # a search saves nothing
+    assert f'<option value="{target.id}">绵阳市中心医院' in text and "绵阳市第三人民医院" not in text
+    assert f'<option selected value="{mine[3].id}">' in text and "巡检机房" in text  # what was chosen and typed stays
+
+    fragment = client.post("/visits/plan", data=base | {"find": "1"}, headers={"HX-Request": "true"})
+    assert '<div id="route-stops">' in fragment.get_data(as_text=True) and "<html" not in fragment.get_data(
+        as_text=True)
+    nothing = client.post("/visits/plan", data=base | {"find": "1", "client_query": "不存在的客户"},
+                          headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "没有找到符合的客户" in nothing
+
+    assert client.post("/visits/plan", data=base | {"stops-1": target.id}).status_code == 302
+    assert db.session.execute(select(Interaction.client_id).order_by(Interaction.planned_at)).scalars().all() == [
+        mine[3].id, target.id]
+    assert theirs.id not in {v.client_id for v in db.session.execute(select(Interaction)).scalars()}
+
+
+def test_planning_from_a_client_page_starts_with_that_client(client, login_as, db):
+    rep = login_as("sales")
+    record = ClientFactory(owner_id=rep.id, name="德阳市人民医院")
+    db.session.commit()
+    page = client.get(f"/visits/plan?client_id={record.id}").get_data(as_text=True)
+    assert f'<option selected value="{record.id}">德阳市人民医院' in page

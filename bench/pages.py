@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from floor import FLOOR_PATH, add_floor
+from floor import ANONYMOUS_FLOOR_PATH, FLOOR_PATH, add_floor
 from harness import (
     CSRF_META,
     DEMO_PASSWORD,
@@ -61,7 +61,8 @@ class Page:
 
 
 PAGES = (
-    Page("floor", "floor: one indexed query, no sign-in", FLOOR_PATH, kind="floor"),
+    Page("floor", "floor: signed in, one indexed query, no template", FLOOR_PATH, kind="floor"),
+    Page("floor-anonymous", "the same without sign-in", ANONYMOUS_FLOOR_PATH, kind="reference"),
     Page("healthz", "/healthz (schema revision, 2 statements)", "/healthz", kind="reference"),
     Page("today", "Today 今日", "/"),
     Page("clients", "clients, first page", "/clients/"),
@@ -177,7 +178,7 @@ def count_queries(dataset: Dataset, targets: dict, pages: list[Page], results: d
     from app.extensions import db
 
     with app_for(dataset) as app:
-        if any(page.path == FLOOR_PATH for page in pages):
+        if any(page.path in (FLOOR_PATH, ANONYMOUS_FLOOR_PATH) for page in pages):
             add_floor(app)
         with app.app_context():
             engine = db.engine
@@ -361,9 +362,10 @@ def render(runs: list[dict], pages: list[Page], args, seconds: float) -> str:
              "- **median / p95**: over n requests (nearest-rank p95; with few samples p95 is the slowest one).",
              "- **× floor**: median over the floor's median in the same run. The floor is "
              + ("`/healthz`" if args.floor == "healthz" else
-                "`/_bench/floor`, a route the benchmark adds (bench/floor_app.py): no sign-in, no template, one query "
-                "by a unique index") + ". `/healthz` is listed for reference: it reads the schema revision "
-                "(2 statements) and the migration scripts' head.",
+                "`/_bench/floor`, a route the benchmark adds (bench/floor.py): signed in (the session read and the "
+                "user loaded, as on every page), one query by a unique index, no template; the same route without "
+                "sign-in is listed for reference") + ". `/healthz` is listed for reference: it reads the schema "
+                "revision (2 statements) and the migration scripts' head.",
              f"- **growth**: median at this size over the median at {runs[0]['clients']:,} clients.",
              "- **queries**: SQL statements one request runs, counted in-process (Flask test client, same database, "
              "a `before_cursor_execute` listener), the second run when the first is quick.",

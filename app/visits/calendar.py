@@ -12,8 +12,9 @@ from app.extensions import db
 from app.visits.care import care_days
 from app.visits.queries import planned_between
 
-PAST_DAYS, AHEAD_DAYS = 30, 366
-MAX_CARE_DAYS = 5000  # a year of one rep's care days; the feed holds the user's own clients only
+PAST_DAYS, AHEAD_DAYS = 30, 366  # planned visits
+CARE_AHEAD_DAYS = 60  # care days: the next two months; later ones join the feed as the days pass
+MAX_CARE_DAYS = 1000  # the feed holds the user's own clients only
 
 
 def regenerate_token(user: User) -> str:
@@ -43,7 +44,7 @@ def feed(user: User, today: date) -> bytes:
         event.add("summary", f"{visit.method.label} · {visit.client.name}")
         event.add("description", visit.agenda or visit.purpose.label)
         cal.add_component(event)
-    for item in care_days(user, today, AHEAD_DAYS, limit=MAX_CARE_DAYS):
+    for item in care_days(user, today, CARE_AHEAD_DAYS, limit=MAX_CARE_DAYS):
         event = Event()
         uid = f"special-{item.special.id}" if item.special else f"festival-{item.festival}"
         event.add("uid", f"{uid}-{item.on.isoformat()}@keyuan")

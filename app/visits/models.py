@@ -3,7 +3,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Numeric, SmallInteger, String, Table, Text, func
+from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Numeric, SmallInteger, String, Table, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.archive.models import Attachment, Client, ClientOwned, Contact
@@ -42,6 +42,9 @@ class Interaction(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):
         Index("ix_interactions_client_status_done", "client_id", "status", "done_at"),
         Index("ix_interactions_user_planned", "user_id", "status", "planned_at"),
         Index("ix_interactions_status_done", "status", "done_at", "deleted_at", "client_id"),  # covers counts
+        # Partial: most touches have no key, and statistics over all those NULLs would hide the index from SQLite.
+        Index("ix_interactions_client_key", "client_key", unique=True,
+              sqlite_where=text("client_key IS NOT NULL"), postgresql_where=text("client_key IS NOT NULL")),
     )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -69,7 +72,7 @@ class Interaction(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):
     route_order: Mapped[int | None] = mapped_column(SmallInteger)
     cancel_reason: Mapped[str] = mapped_column(String(200), default="")
     # Set by the browser for a quick log, so a draft re-sent after a network failure is saved once.
-    client_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    client_key: Mapped[str | None] = mapped_column(String(40))
 
     client: Mapped[Client] = relationship(lazy="joined")
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")

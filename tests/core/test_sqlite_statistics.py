@@ -19,3 +19,27 @@ def test_a_never_analysed_database_gets_statistics_on_its_first_connection(tmp_p
     finally:
         engine.dispose()
     assert ("clients", "ix_clients_name") in stats
+
+
+def test_the_draft_key_lookup_uses_its_index_when_most_touches_have_no_key(db):
+    """Statistics count every NULL key as one value; the full unique index then looked useless to SQLite and each
+    quick log scanned every touch. The partial index holds only the keys there are."""
+    import pytest
+    from sqlalchemy import select
+
+    from app.visits.models import Interaction
+    from tests.factories import ClientFactory, InteractionFactory, make_user
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("a SQLite planner question")
+    rep = make_user("sales")
+    InteractionFactory(client_id=ClientFactory(owner_id=rep.id).id, user_id=rep.id, client_key="draft-0001")
+    db.session.commit()
+    columns = ", ".join(c.name for c in Interaction.__table__.columns if c.name not in ("id", "client_key"))
+    for _ in range(9):  # 512 touches without a key
+        db.session.execute(text(f"INSERT INTO interactions ({columns}) SELECT {columns} FROM interactions"))
+    db.session.execute(text("ANALYZE"))
+    lookup = select(Interaction).where(Interaction.client_key == "draft-0001")
+    sql = str(lookup.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    plan = " ".join(str(row) for row in db.session.execute(text("EXPLAIN QUERY PLAN " + sql)))
+    assert "ix_interactions_client_key" in plan and "SCAN interactions" not in plan, plan

@@ -19,6 +19,8 @@ def test_lunar_birthdays_and_festivals_on_today_and_in_the_feed(client, login_as
     # 腊月廿六 falls on 2027-02-02 (verified with lunar-python); 冬月… (lunar 11/20) has passed → next year
     SpecialDateFactory(client_id=hospital.id, contact_id=zhao.id, month=12, day=26, is_lunar=True)
     SpecialDateFactory(client_id=hospital.id, contact_id=qian.id, month=1, day=15)
+    sun = ContactFactory(client_id=hospital.id, name="孙丽")
+    SpecialDateFactory(client_id=hospital.id, contact_id=sun.id, month=3, day=20)
     db.session.commit()
 
     today = client.get("/").get_data(as_text=True)
@@ -32,7 +34,8 @@ def test_lunar_birthdays_and_festivals_on_today_and_in_the_feed(client, login_as
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     events = {(str(e["SUMMARY"]), e["DTSTART"].dt) for e in Calendar.from_ical(response.data).walk("VEVENT")}
     assert ("生日 · 赵德明", date(2027, 2, 2)) in events
-    assert ("生日 · 钱文博", date(2028, 1, 15)) in events  # a birthday in the next solar year
+    assert ("生日 · 孙丽", date(2027, 3, 20)) in events  # within the feed's 60 days of care days
+    assert not any("钱文博" in summary for summary, _on in events)  # next on 2028-01-15: joins the feed later
     assert ("春节", date(2027, 2, 6)) in events
 
 

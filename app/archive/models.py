@@ -3,8 +3,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, SmallInteger, String, Text, exists, select
-from sqlalchemy.orm import Mapped, aliased, declared_attr, mapped_column, relationship
+from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, SmallInteger, String, Text, select
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app.archive.enums import (
     AssetKind,
@@ -134,10 +134,7 @@ class ClientOwned:
             # Every client but the few in the recycle bin: a sorted page walks its own index and stops early, and a
             # count reads an index, instead of first gathering the ids of every client.
             return cls.client_id.not_in(select(Client.id).where(Client.deleted_at.is_not(None)))
-        # A row at a time by the primary key: a page or a client's timeline checks the rows it reads, instead of
-        # first gathering the ids of every client the rep owns.
-        owner = aliased(Client)
-        return exists().where(owner.id == cls.client_id, owner.deleted_at.is_(None), owner.owner_id == user.id)
+        return cls.client_id.in_(visible_client_ids(user))
 
 
 class Contact(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):

@@ -360,6 +360,7 @@ class Response:
     headers: http.client.HTTPMessage
     body: bytes
     seconds: float
+    first_byte: float  # until the status line and headers came: a streamed download's first chunk
 
     @property
     def text(self) -> str:
@@ -391,6 +392,7 @@ class Client:
         try:
             conn.request(method, path, body=body, headers=headers)
             reply = conn.getresponse()
+            first_byte = time.perf_counter() - start
             data = reply.read()
             seconds = time.perf_counter() - start
         finally:
@@ -403,7 +405,7 @@ class Client:
                     self.cookies.pop(name, None)
                 else:
                     self.cookies[name] = morsel.value
-        response = Response(reply.status, reply.headers, data, seconds)
+        response = Response(reply.status, reply.headers, data, seconds, first_byte)
         if b"csrf-token" in data[:4096]:
             found = CSRF_META.search(response.text[:4096])
             if found:

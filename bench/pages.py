@@ -57,7 +57,7 @@ class Page:
     path: str  # may name {client}, {last}, {token}
     method: str = "GET"
     htmx: bool = False
-    kind: str = "page"  # page | floor | reference | write
+    kind: str = "page"  # page | floor | reference | write | export (judged by its first byte)
 
 
 PAGES = (
@@ -87,8 +87,8 @@ PAGES = (
     Page("care-all", "care days, everyone's", "/visits/care?mine=0"),
     Page("recency", "5-3-2 split", "/visits/recency"),
     Page("ics", "iCal feed .ics", "/calendar/{token}.ics"),
-    Page("export-xlsx", "export .xlsx", "/clients/export.xlsx"),
-    Page("export-csv", "export .csv", "/clients/export.csv"),
+    Page("export-xlsx", "export .xlsx", "/clients/export.xlsx", kind="export"),
+    Page("export-csv", "export .csv", "/clients/export.csv", kind="export"),
     Page("quick-log", "quick log POST (htmx)", "/visits/clients/{client}/quick-log", "POST", True, "write"),
 )
 
@@ -100,6 +100,7 @@ def quick_log_form() -> dict:
 @dataclass
 class Result:
     samples: list[float] = field(default_factory=list)
+    first: list[float] = field(default_factory=list)  # time to the first byte, per sample
     status: int | None = None
     error: str | None = None
     queries: int | None = None
@@ -109,7 +110,12 @@ class Result:
     def shown(self) -> str:
         if self.over:
             return f"> {ms(self.over)} (timeout)"
-        return ms(self.median) + (f" ({self.error})" if self.error else "")
+        return ms(self.median) + (f" ({self.error})" if self.error else "") + (
+            f" (first byte {ms(self.first_byte)})" if self.first else "")
+
+    @property
+    def first_byte(self):
+        return median(self.first)
 
     @property
     def median(self):
@@ -237,25 +243,30 @@ def time_page(server: Gunicorn, browser: Client, page: Page, path: str, result: 
         result.status = reply.status
         if reply.status != 200:
             result.error = f"HTTP {reply.status}"
-        return reply.seconds
+        return reply
+
+    def keep(reply):
+        result.samples.append(reply.seconds)
+        if page.kind == "export":
+            result.first.append(reply.first_byte)
 
     spent = 0.0
     try:
-        first = once()
+        warm = once()
         if result.error:
             return
-        spent += first
-        if first >= args.slow:
-            result.samples.append(first)
+        spent += warm.seconds
+        if warm.seconds >= args.slow:
+            keep(warm)
         while len(result.samples) < args.reps:
-            estimate = median(result.samples) or first
+            estimate = median(result.samples) or warm.seconds
             if result.samples and spent + estimate > args.page_budget:
                 break
-            seconds = once()
+            reply = once()
             if result.error:
                 return
-            result.samples.append(seconds)
-            spent += seconds
+            keep(reply)
+            spent += reply.seconds
     except TimeoutError:
         result.error, result.over = f"timeout (> {args.timeout:.0f} s)", args.timeout
         log(f"  {page.key}: no answer within {args.timeout:.0f} s; waiting for the worker")
@@ -321,12 +332,15 @@ def evaluate(runs: list[dict], pages: list[Page]) -> tuple[int, int, dict]:
             missed, met = [], []
             if now.median is None:
                 missed.append(now.error or "no figure")
+            elif page.kind == "export":  # streamed: the first byte comes fast, the rest as fast as it is read
+                (met if now.first_byte <= TARGET_MEDIAN else missed).append(
+                    f"first byte ≤ {TARGET_MEDIAN * 1000:.0f} ms")
             else:
                 limit = TARGET_QUICK_LOG if page.kind == "write" else TARGET_MEDIAN
                 (met if now.median <= limit else missed).append(f"median ≤ {limit * 1000:.0f} ms")
                 if floor:
                     (met if now.median <= TARGET_FLOOR_RATIO * floor else missed).append("≤ 10× floor")
-            if base:
+            if base and page.kind != "export":
                 before = base["results"][role][page.key]
                 if before.median and now.median:
                     (met if now.median / before.median <= TARGET_GROWTH else missed).append("growth ≤ 1.5×")
@@ -373,8 +387,9 @@ def render(runs: list[dict], pages: list[Page], args, seconds: float) -> str:
              + (f", growth and queries against {base_size:,}" if base_size else "") + f"): median ≤ "
              f"{TARGET_MEDIAN * 1000:.0f} ms and ≤ {TARGET_FLOOR_RATIO}× floor, growth ≤ {TARGET_GROWTH}×, the same "
              f"query count at both sizes, quick-log POST ≤ {TARGET_QUICK_LOG * 1000:.0f} ms, worker peak RSS "
-             f"≤ {TARGET_RSS_MB} MB. Exports and the last list page carry or skip over every row, so their growth "
-             "follows the data.", "",
+             f"≤ {TARGET_RSS_MB} MB. The exports carry every row, so they are judged as streams: the first byte "
+             f"≤ {TARGET_MEDIAN * 1000:.0f} ms (shown next to the median of the whole download), memory by the "
+             "worker's peak RSS; the last list page skips over every row, so its growth follows the data.", "",
              f"**{met} targets met, {missed} missed.**", ""]
     if target_size != 10000:
         lines += [f"Note: this run has no 10,000-client size; targets are checked at {target_size:,}.", ""]

@@ -134,15 +134,25 @@ def _unescape(cell: str) -> str:
 # --- Writing ----------------------------------------------------------------------------------------------
 
 
-def _value(client: Client, name: str):
-    if name == "unit_level":
-        return client.unit_level.name if client.unit_level else ""
-    if name == "owner":
-        return client.owner.username if client.owner else ""
-    value = getattr(client, name)
-    if name in ENUMS:
-        return value.label if value else ""
-    return "" if value is None else value
+def _rows(clients):
+    """Each client's cells in COLUMNS order; an enum shows its label, translated once per export, not per cell."""
+    labels = {}
+    for client in clients:
+        row = []
+        for name, _label in COLUMNS:
+            if name == "unit_level":
+                row.append(client.unit_level.name if client.unit_level else "")
+            elif name == "owner":
+                row.append(client.owner.username if client.owner else "")
+            elif name in ENUMS:
+                value = getattr(client, name)
+                if value and value not in labels:
+                    labels[value] = str(value.label)
+                row.append(labels[value] if value else "")
+            else:
+                value = getattr(client, name)
+                row.append("" if value is None else value)
+        yield row
 
 
 def export_xlsx(clients, target) -> None:
@@ -152,8 +162,8 @@ def export_xlsx(clients, target) -> None:
     sheet = workbook.create_sheet(_("Clients"))
     bold = Font(bold=True)
     sheet.append([_styled(sheet, str(label), font=bold) for _name, label in COLUMNS])
-    for client in clients:
-        sheet.append([_xlsx_cell(sheet, _value(client, name)) for name, _label in COLUMNS])
+    for row in _rows(clients):
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     workbook.save(target)
 
 
@@ -182,8 +192,8 @@ def export_csv(clients, chunk_rows: int = 500):
     buffer.write("\ufeff")  # the BOM tells Excel the file is UTF-8
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([str(label) for _name, label in COLUMNS])
-    for number, client in enumerate(clients, start=1):
-        writer.writerow([_csv_cell(_value(client, name)) for name, _label in COLUMNS])
+    for number, row in enumerate(_rows(clients), start=1):
+        writer.writerow([_csv_cell(value) for value in row])
         if number % chunk_rows == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)

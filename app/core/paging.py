@@ -49,13 +49,10 @@ def paginate_rows(stmt: Select, page: int, per_page: int) -> Page:
 
 
 def in_chunks(stmt: Select, size: int = 500):
-    """The records of a select, read ``size`` at a time, each chunk its own query in the session of the moment:
-    a streamed download neither holds the whole result in memory nor outlives the session that started it."""
-    offset = 0
-    while True:
-        chunk = db.session.execute(stmt.limit(size).offset(offset)).unique().scalars().all()
+    """The records of a select from one query read ``size`` rows at a time (a server-side cursor on
+    PostgreSQL): a streamed download neither holds the whole result in memory nor reruns the query per chunk."""
+    result = db.session.execute(stmt.execution_options(yield_per=size))
+    for chunk in result.scalars().partitions():
         yield from chunk
-        if len(chunk) < size:
-            return
-        offset += size
-        db.session.expunge_all()  # what was written out is not needed again
+        for record in chunk:  # what was written out is not needed again
+            db.session.expunge(record)

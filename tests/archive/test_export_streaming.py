@@ -24,3 +24,19 @@ def test_csv_rows_come_in_chunks(app, db):
         chunks = list(spreadsheet.export_csv(clients, chunk_rows=2))
     assert len(chunks) == 3  # header + 2 rows, 2 rows, the last row
     assert b"".join(chunks).decode("utf-8-sig").count("\r\n") == 6
+
+
+def test_an_export_reads_its_rows_in_one_query_however_many_chunks(app, db):
+    from sqlalchemy import select
+
+    from app.archive.models import Client
+    from app.core.paging import in_chunks
+    from tests.conftest import counted_queries
+
+    names = sorted(f"客户{n}" for n in range(7))
+    for name in names:
+        ClientFactory(name=name)
+    db.session.commit()
+    with counted_queries(db.engine) as statements:
+        read = [client.name for client in in_chunks(select(Client).order_by(Client.name), size=2)]
+    assert read == names and len(statements) == 1  # four chunks, one query (no OFFSET walk per chunk)

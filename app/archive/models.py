@@ -3,8 +3,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, SmallInteger, String, Text, select
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, SmallInteger, String, Text, exists, select
+from sqlalchemy.orm import Mapped, aliased, declared_attr, mapped_column, relationship
 
 from app.archive.enums import (
     AssetKind,
@@ -116,11 +116,6 @@ class Client(RecordMixin, SoftDeleteMixin, db.Model):
         return self.name
 
 
-def visible_client_ids(user):
-    return select(Client.id).where(Client.deleted_at.is_(None)).where(
-        *([] if user.sees_all_clients else [Client.owner_id == user.id]))
-
-
 class ClientOwned:
     """A record attached to a client: seen by whoever sees the client, gone with it."""
 
@@ -134,7 +129,10 @@ class ClientOwned:
             # Every client but the few in the recycle bin: a sorted page walks its own index and stops early, and a
             # count reads an index, instead of first gathering the ids of every client.
             return cls.client_id.not_in(select(Client.id).where(Client.deleted_at.is_not(None)))
-        return cls.client_id.in_(visible_client_ids(user))
+        # Row by row through the client's primary key: a page or one client's timeline checks only the rows it
+        # reads, instead of first gathering the ids of every client the rep owns (12 ms a query at 25,000).
+        owner = aliased(Client)
+        return exists().where(owner.id == cls.client_id, owner.deleted_at.is_(None), owner.owner_id == user.id)
 
 
 class Contact(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):

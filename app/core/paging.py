@@ -1,11 +1,14 @@
-"""A page of rows counted and limited in SQL, for queries db.paginate cannot take (several columns per row)."""
+"""Pages counted and limited in SQL: rows db.paginate cannot take (several columns per row), lists too long to
+count exactly, and records read a chunk at a time for a streamed download."""
 from dataclasses import dataclass
 
 from flask import request
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal_column, select
 
 from app.core.forms import whole_number
 from app.extensions import db
+
+COUNT_CAP = 1000  # a long list says "1,000+": nobody pages that far, and counting every row grows with the data
 
 
 @dataclass
@@ -14,18 +17,17 @@ class Page:
     total: int
     page: int
     per_page: int
+    has_next: bool = False
+    more: bool = False  # counted up to COUNT_CAP: there are more rows than ``total``
 
     @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+    def pages(self) -> int | None:
+        """How many pages there are; None when the count stopped at the cap."""
+        return None if self.more else max(1, -(-self.total // self.per_page))
 
     @property
     def has_prev(self) -> bool:
         return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
     @property
     def prev_num(self) -> int:
@@ -45,7 +47,19 @@ def page_number() -> int:
 def paginate_rows(stmt: Select, page: int, per_page: int) -> Page:
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
-    return Page(rows, total, page, per_page)
+    return Page(rows, total, page, per_page, has_next=page * per_page < total)
+
+
+def paginate_capped(stmt: Select, page: int, per_page: int, cap: int | None = None) -> Page:
+    """A page of records from a list that may be very long: counted only up to ``cap`` (the count reads at most
+    cap + 1 rows, whatever the size of the archive), the page read with one row more to know if another follows."""
+    cap = cap or COUNT_CAP
+    counted = db.session.scalar(select(func.count()).select_from(
+        stmt.with_only_columns(literal_column("1"), maintain_column_froms=True).order_by(None).limit(cap + 1)
+        .subquery()))
+    rows = db.session.execute(stmt.limit(per_page + 1).offset((page - 1) * per_page)).unique().scalars().all()
+    return Page(rows[:per_page], min(counted, cap), page, per_page, has_next=len(rows) > per_page,
+                more=counted > cap)
 
 
 def in_chunks(stmt: Select, size: int = 500):

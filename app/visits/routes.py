@@ -10,10 +10,9 @@ from app.archive.overview import client_page
 from app.core.errors import Refused
 from app.core.forms import form_data, form_status
 from app.core.htmx import render, saved, wants_fragment
-from app.core.paging import page_number
+from app.core.paging import page_number, paginate_capped
 from app.core.plugins import render_page
 from app.core.scoping import get_or_404
-from app.extensions import db
 from app.visits import bp
 from app.visits.forms import quick_log_form
 from app.visits.models import Interaction
@@ -27,8 +26,7 @@ from app.visits.services import quick_log as log_touch
 @login_required
 def index():
     filters = VisitFilters.from_args(request.args)
-    page = db.paginate(visit_list(current_user, filters), page=page_number(), per_page=current_app.config["PAGE_SIZE"],
-                       error_out=False)
+    page = paginate_capped(visit_list(current_user, filters), page_number(), current_app.config["PAGE_SIZE"])
     return render("visits/index.html", block="visit_list", page=page, filters=filters)
 
 

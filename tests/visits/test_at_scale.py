@@ -98,7 +98,8 @@ def count_queries(client, query_counter, url):
 
 
 PAGES = ["/", "/visits/overdue", "/visits/overdue?channel=phone", "/visits/overdue?group=grade",
-         "/visits/care", "/visits/care?mine=0", "/visits/recency", "/clients/?band=forgotten", "FEED"]
+         "/visits/care", "/visits/care?mine=0", "/visits/recency", "/clients/?band=forgotten", "FEED",
+         "/visits/?status=done&mine=0", "/visits/?status=all&mine=0"]
 
 
 def add_clients(db, rep, count):

@@ -21,6 +21,11 @@ class Page:
     more: bool = False  # counted up to COUNT_CAP: there are more rows than ``total``
 
     @property
+    def shown_total(self) -> str:
+        """The count as a person reads it: 1,234, or 1,000+ when it stopped at the cap."""
+        return f"{self.total:,}" + ("+" if self.more else "")
+
+    @property
     def pages(self) -> int | None:
         """How many pages there are; None when the count stopped at the cap."""
         return None if self.more else max(1, -(-self.total // self.per_page))
@@ -44,21 +49,17 @@ def page_number() -> int:
     return page if page and page > 0 else 1
 
 
-def paginate_rows(stmt: Select, page: int, per_page: int) -> Page:
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
-    return Page(rows, total, page, per_page, has_next=page * per_page < total)
-
-
-def paginate_capped(stmt: Select, page: int, per_page: int, cap: int | None = None) -> Page:
-    """A page of records from a list that may be very long: counted only up to ``cap`` (the count reads at most
-    cap + 1 rows, whatever the size of the archive), the page read with one row more to know if another follows."""
+def paginate(stmt: Select, page: int, per_page: int, *, rows: bool = False, cap: int | None = None) -> Page:
+    """A page of records (or of rows, for a select of several columns): counted only up to ``cap`` (the count
+    reads at most cap + 1 rows, however large the archive), the page read with one row more to know if another
+    follows."""
     cap = cap or COUNT_CAP
     counted = db.session.scalar(select(func.count()).select_from(
         stmt.with_only_columns(literal_column("1"), maintain_column_froms=True).order_by(None).limit(cap + 1)
         .subquery()))
-    rows = db.session.execute(stmt.limit(per_page + 1).offset((page - 1) * per_page)).unique().scalars().all()
-    return Page(rows[:per_page], min(counted, cap), page, per_page, has_next=len(rows) > per_page,
+    result = db.session.execute(stmt.limit(per_page + 1).offset((page - 1) * per_page)).unique()
+    found = result.all() if rows else result.scalars().all()
+    return Page(found[:per_page], min(counted, cap), page, per_page, has_next=len(found) > per_page,
                 more=counted > cap)
 
 

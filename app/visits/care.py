@@ -4,8 +4,8 @@ number of queries whatever the size of the archive."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import lazyload
+from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased, lazyload
 
 from app.archive.models import Client, Contact, SpecialDate
 from app.archive.occurrences import roll_forward
@@ -33,7 +33,8 @@ class CareDay:
 def key_contacts(user) -> list[Contact]:
     """Whom to greet on a festival: the key persons still at the clients the user owns."""
     stmt = (visible(select(Contact), Contact, user).join(Client, Contact.client_id == Client.id)
-            .where(Client.owner_id == user.id, Contact.is_key_person.is_(True), Contact.still_at_client.is_(True))
+            .where(Client.owner_id == user.id, Client.deleted_at.is_(None), Contact.is_key_person.is_(True),
+                   Contact.still_at_client.is_(True))
             .order_by(Client.name, Contact.name).limit(MAX_FESTIVAL_CONTACTS))
     return db.session.execute(stmt).unique().scalars().all()
 
@@ -72,8 +73,9 @@ def special_dates_between(user, start: date, end: date, mine: bool = True, limit
     stmt = (visible(select(SpecialDate), SpecialDate, user).where(SpecialDate.next_on.between(start, end))
             .options(lazyload(SpecialDate.client, Client.owner), lazyload(SpecialDate.client, Client.unit_level),
                      lazyload(SpecialDate.contact, Contact.client)))  # a list needs names, not owners
-    if mine:
-        stmt = stmt.where(SpecialDate.client_id.in_(select(Client.id).where(Client.owner_id == user.id)))
+    if mine:  # checked per date found, by the client's key: no list of every client the user owns
+        owner = aliased(Client)
+        stmt = stmt.where(exists().where(owner.id == SpecialDate.client_id, owner.owner_id == user.id))
     return stmt.order_by(SpecialDate.next_on, SpecialDate.id).limit(limit)
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import Select, case, func, literal, select, union_all
 from app.archive.enums import Lifecycle
 from app.archive.models import Client
 from app.core.models import User, get_setting
-from app.core.paging import Page, paginate_rows
+from app.core.paging import Page, paginate
 from app.core.scoping import visible
 from app.extensions import db
 from app.visits.enums import Channel
@@ -57,7 +57,7 @@ def overdue_query(user, today: date, channel: Channel | None = None, group: str 
 def overdue(user, today: date, channel: Channel | None = None, group: str | None = None, page: int = 1,
             per_page: int = 100) -> Page:
     """One page of overdue clocks (Due items) and how many there are in all."""
-    found = paginate_rows(overdue_query(user, today, channel, group), page, per_page)
+    found = paginate(overdue_query(user, today, channel, group), page, per_page, rows=True)
     found.items = [Due(row[0], Channel(row.channel), row.interval, row.last, row.due, overdue_days(row.due, today))
                    for row in found.items]
     return found

@@ -10,7 +10,7 @@ from app.archive.overview import client_page
 from app.core.errors import Refused
 from app.core.forms import form_data, form_status
 from app.core.htmx import render, saved, wants_fragment
-from app.core.paging import page_number, paginate_capped
+from app.core.paging import page_number, paginate
 from app.core.plugins import render_page
 from app.core.scoping import get_or_404
 from app.visits import bp
@@ -26,7 +26,7 @@ from app.visits.services import quick_log as log_touch
 @login_required
 def index():
     filters = VisitFilters.from_args(request.args)
-    page = paginate_capped(visit_list(current_user, filters), page_number(), current_app.config["PAGE_SIZE"])
+    page = paginate(visit_list(current_user, filters), page_number(), current_app.config["PAGE_SIZE"])
     return render("visits/index.html", block="visit_list", page=page, filters=filters)
 
 

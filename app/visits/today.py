@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 
-from app.core.paging import paginate_rows
+from app.core.paging import paginate
 from app.core.plugins import today_section
 from app.visits import regime
 from app.visits.care import care_days
@@ -23,8 +23,9 @@ def _block(name: str, **context) -> Markup:
 @today_section(order=10)
 def planned_today(day, user, **_overrides) -> Markup:
     start = datetime.combine(day, time.min)
-    planned = paginate_rows(planned_between(user, start, start + timedelta(days=1)), 1, SHOWN)
-    return _block("today_planned", planned=[row[0] for row in planned.items], planned_total=planned.total)
+    planned = paginate(planned_between(user, start, start + timedelta(days=1)), 1, SHOWN)
+    return _block("today_planned", planned=planned.items, planned_total=planned.shown_total,
+                  planned_more=planned.has_next)
 
 
 @today_section(order=20)
@@ -36,7 +37,8 @@ def quick_log_card(day, user, quick_form=None, logged=None, **_overrides) -> Mar
 @today_section(order=30)
 def overdue_today(day, user, **_overrides) -> Markup:
     overdue = regime.overdue(user, day, per_page=SHOWN)  # a sales rep's: their own clients (scoping)
-    return _block("today_overdue", overdue=overdue.items, overdue_total=overdue.total)
+    return _block("today_overdue", overdue=overdue.items, overdue_total=overdue.shown_total,
+                  overdue_more=overdue.has_next)
 
 
 @today_section(order=40)

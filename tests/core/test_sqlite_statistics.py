@@ -43,3 +43,33 @@ def test_the_draft_key_lookup_uses_its_index_when_most_touches_have_no_key(db):
     sql = str(lookup.compile(db.engine, compile_kwargs={"literal_binds": True}))
     plan = " ".join(str(row) for row in db.session.execute(text("EXPLAIN QUERY PLAN " + sql)))
     assert "ix_interactions_client_key" in plan and "SCAN interactions" not in plan, plan
+
+
+def test_festival_greetings_read_only_the_users_own_clients(db):
+    """Today's festival section asks for the key persons of the user's own clients, sorted by client name: the
+    owner index answers it, instead of walking every client's name (49 ms at 50,000 clients for a manager who
+    owns none)."""
+    import pytest
+    from sqlalchemy import event
+
+    from app.visits.care import key_contacts
+    from tests.factories import ClientFactory, ContactFactory, make_user
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("a SQLite planner question")
+    rep, manager = make_user("sales"), make_user("manager")
+    for n in range(300):
+        ContactFactory(client_id=ClientFactory(owner_id=rep.id, name=f"医院{n:03d}").id, is_key_person=True)
+    db.session.commit()
+    db.session.execute(text("ANALYZE"))
+    seen = []
+    listener = lambda conn, cursor, statement, parameters, context, many: seen.append((statement, parameters))  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert key_contacts(manager) == []
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    statement, parameters = next((s, p) for s, p in seen if "contacts" in s)
+    plan = " ".join(str(row) for row in db.session.connection().exec_driver_sql(
+        "EXPLAIN QUERY PLAN " + statement, parameters))
+    assert "ix_clients_owner_name" in plan and "SCAN clients" not in plan, plan

@@ -99,3 +99,22 @@ def test_cadence_rule_admin_checks_the_value(client, login_as, db):
     good = client.post("/visits/rules/new", data={"dimension": "value_grade", "value": "B", "channel": "phone",
                                                   "interval_days": 10})
     assert good.status_code == 302 and db.session.execute(select(CadenceRule.interval_days)).scalar_one() == 10
+
+
+def test_a_long_overdue_list_is_counted_up_to_a_cap_on_today_and_its_page(client, login_as, db, frozen, regime,
+                                                                           monkeypatch):
+    from app.core import paging
+
+    rep = login_as("sales")
+    for n in range(6):  # never touched, in the archive since long: every clock overdue
+        ClientFactory(name=f"逾期医院{n}", owner_id=rep.id, value_grade=ValueGrade.A,
+                      created_at=datetime(2026, 1, 1))
+    db.session.commit()
+    monkeypatch.setattr(paging, "COUNT_CAP", 3)
+    today = client.get("/").get_data(as_text=True)
+    overdue = today[today.index('id="today-overdue"'):]
+    assert "(3+)" in overdue and "全部 3+ 个逾期" in overdue
+    page = client.get("/visits/overdue").get_data(as_text=True)
+    assert "(3+)" in page and all(f"逾期医院{n}" in page for n in range(6))  # the page lists them all
+    monkeypatch.setattr(paging, "COUNT_CAP", 1000)
+    assert "(12)" in client.get("/visits/overdue").get_data(as_text=True)  # two clocks each

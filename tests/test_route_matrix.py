@@ -83,7 +83,6 @@ def managers_only(values, **fields) -> Route:
     return Route(values, {ADMIN: OK, MANAGER: OK, SALES: 403, SERVICE: 403}, fields)
 
 
-NOT_SERVICE_VISIT = "service is read-only on a sales rep's visits"
 NOT_SERVICE_TOUCH = "service logs service interactions; this one is a routine or care touch"
 
 # One entry per endpoint: when an endpoint moves to another blueprint, rename its key.
@@ -107,10 +106,10 @@ ROUTES = {
     "archive.attachment_file": scoped(ids("client", "attachment"), service=OK),
     "archive.attachment_delete": scoped(ids("client", "attachment"), service=403),
     "visits.detail": scoped(ids("visit"), service=OK),
-    "visits.edit": scoped(ids("visit"), service=gap(NOT_SERVICE_VISIT)),
-    "visits.reschedule": scoped(ids("visit"), service=gap(NOT_SERVICE_VISIT)),
-    "visits.cancel": scoped(ids("visit"), service=gap(NOT_SERVICE_VISIT)),
-    "visits.attachment_add": scoped(ids("visit"), service=gap(NOT_SERVICE_VISIT)),
+    "visits.edit": scoped(ids("visit"), service=403),
+    "visits.reschedule": scoped(ids("visit"), service=403),
+    "visits.cancel": scoped(ids("visit"), service=403),
+    "visits.attachment_add": scoped(ids("visit"), service=403),
     "visits.quick_log": scoped(ids("client"), service=gap(NOT_SERVICE_TOUCH)),
     "visits.greet": scoped(ids("contact"), service=gap(NOT_SERVICE_TOUCH)),
     "visits.rule_edit": admin_only(ids("rule")),

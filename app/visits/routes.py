@@ -14,6 +14,7 @@ from app.core.paging import page_number, paginate
 from app.core.plugins import render_page
 from app.core.scoping import get_or_404
 from app.visits import bp
+from app.visits.access import can_change_visit, changeable
 from app.visits.forms import quick_log_form
 from app.visits.models import Interaction
 from app.visits.panel import panel_context
@@ -34,7 +35,8 @@ def index():
 @login_required
 def detail(visit_id: int):
     visit = get_or_404(Interaction, visit_id)
-    return render("visits/detail.html", visit=visit, attachment_form=AttachmentForm())
+    return render("visits/detail.html", visit=visit, attachment_form=AttachmentForm(),
+                  may_change=can_change_visit(current_user, visit))
 
 
 @bp.get("/client-picker")
@@ -87,7 +89,7 @@ def _on_today(form, logged=None, status=None):
 @login_required
 def attachment_add(visit_id: int):
     """A photo taken during the visit: kept with the client's files and linked to this visit."""
-    visit = get_or_404(Interaction, visit_id)
+    visit = changeable(get_or_404(Interaction, visit_id), current_user)
     form = AttachmentForm()
     if form.validate_on_submit():
         try:
@@ -97,4 +99,4 @@ def attachment_add(visit_id: int):
         else:
             return saved(url_for("visits.detail", visit_id=visit.id),
                          _("%(name)s uploaded.", name=form.file.data.filename))
-    return render("visits/detail.html", visit=visit, attachment_form=form, status=form_status(form))
+    return render("visits/detail.html", visit=visit, attachment_form=form, status=form_status(form), may_change=True)

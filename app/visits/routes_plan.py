@@ -9,6 +9,7 @@ from app.core.forms import form_data, form_status, save_edit, submitted, whole_n
 from app.core.htmx import render, saved
 from app.core.scoping import get_or_404
 from app.visits import bp
+from app.visits.access import changeable
 from app.visits.enums import InteractionStatus
 from app.visits.forms import CancelForm, CompleteForm, PlanForm, RescheduleForm, client_offers
 from app.visits.models import Interaction
@@ -35,7 +36,7 @@ def plan():
 @bp.route("/<int:visit_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(visit_id: int):
-    visit = get_or_404(Interaction, visit_id)
+    visit = changeable(get_or_404(Interaction, visit_id), current_user)
     form = CompleteForm(obj=visit, mark_done=True, contact_ids=[c.id for c in visit.contacts])
     form.contact_ids.choices = contact_choices(visit.client)
     if submitted(form, visit) and save_edit(form, visit, lambda data: complete_visit(
@@ -45,7 +46,7 @@ def edit(visit_id: int):
 
 
 def _planned_action(visit_id: int, form_cls, action, title: str, message: str):
-    visit = get_or_404(Interaction, visit_id)
+    visit = changeable(get_or_404(Interaction, visit_id), current_user)
     form = form_cls(obj=visit) if form_cls is RescheduleForm else form_cls()
     if visit.status != InteractionStatus.PLANNED:
         form.form_errors.append(_("Only a planned visit can be changed this way."))

@@ -36,6 +36,8 @@ QUICK_METHODS = (Method.ONSITE, Method.PHONE, Method.WECHAT, Method.MEETING, Met
 class NextStepMixin:
     next_action = StringField(_l("Next step"), validators=[Length(max=200)], filters=[strip])
     next_date = DateField(_l("Next step on"), validators=[Optional()])
+    # Its own method: a phone call to confirm after an on-site visit is booked as a call, not another visit.
+    next_method = enum_field(_l("Next step by"), Method, required=True, default=Method.PHONE)
 
     def validate_next_date(self, field):
         if field.data and not self.next_action.data:
@@ -54,7 +56,8 @@ class QuickLogForm(NextStepMixin, FlaskForm):
     satisfaction = enum_radio(_l("Satisfaction"), Satisfaction, required=False)
     client_key = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-zA-Z-]{8,40}$")])
 
-    data_fields = ("method", "contact_ids", "summary", "satisfaction", "next_action", "next_date", "client_key")
+    data_fields = ("method", "contact_ids", "summary", "satisfaction", "next_action", "next_date", "next_method",
+                   "client_key")
 
     def validate_client_id(self, field):
         """The client is the one ticked among those offered; a search with one match picks it by itself."""
@@ -119,7 +122,7 @@ class VisitForm(VersionedFormMixin, NextStepMixin, FlaskForm):
                    "participants", "fallback_plan", "summary", "feedback", "satisfaction", "follow_up",
                    "extra_services", "extra_services_other", "opportunities", "gift", "gift_cost", "next_action",
                    "next_date")
-    submitted_fields = (*data_fields, "contact_ids")
+    submitted_fields = (*data_fields, "contact_ids", "next_method")
 
 
 ROUTE_STOPS = 6

@@ -28,11 +28,12 @@ def _now() -> datetime:
     return local_now().replace(second=0, microsecond=0)
 
 
-def book_next_step(visit: Interaction) -> Interaction | None:
-    """Every contact ends with a defined next step (seed 004): a dated one becomes a planned interaction."""
+def book_next_step(visit: Interaction, method: Method | None = None) -> Interaction | None:
+    """Every contact ends with a defined next step (seed 004): a dated one becomes a planned interaction, by the
+    method chosen for it (a phone call unless said otherwise)."""
     if not (visit.next_action and visit.next_date):
         return None
-    planned = Interaction(client_id=visit.client_id, user_id=visit.user_id, method=visit.method,
+    planned = Interaction(client_id=visit.client_id, user_id=visit.user_id, method=method or Method.PHONE,
                           purpose=Purpose.ROUTINE, status=InteractionStatus.PLANNED,
                           planned_at=datetime.combine(visit.next_date, NEXT_STEP_TIME), agenda=visit.next_action)
     db.session.add(planned)
@@ -61,7 +62,7 @@ def quick_log(client: Client, data: dict, user) -> Interaction:
                                                     "next_date")})
     visit.contacts = _contacts(client, data.get("contact_ids"))
     db.session.add(visit)
-    book_next_step(visit)
+    book_next_step(visit, data.get("next_method"))
     try:
         db.session.flush()
     except IntegrityError:
@@ -113,7 +114,7 @@ def complete_visit(visit: Interaction, data: dict) -> Interaction:
     if becomes_done:
         visit.status = InteractionStatus.DONE
         visit.done_at = visit.done_at or _now()
-        book_next_step(visit)
+        book_next_step(visit, data.get("next_method"))
     db.session.flush()
     return visit
 

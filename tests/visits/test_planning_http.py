@@ -59,13 +59,14 @@ def test_complete_reschedule_and_cancel(client, login_as, db, frozen):
     response = client.post(f"/visits/{first.id}/edit", data={
         "mark_done": "y", "method": "onsite", "purpose": "routine", "summary": "演示了移动护理", "version": 1,
         "extra_services": ["dust", "printer"], "gift": "茶叶礼盒", "gift_cost": "300",
-        "next_action": "送报价", "next_date": "2027-02-10"})
+        "next_action": "送报价", "next_date": "2027-02-10", "next_method": "email"})
     assert response.status_code == 302
     db.session.expire_all()
     done = db.session.get(Interaction, first.id)
     assert done.status == InteractionStatus.DONE and done.done_at and done.extra_services == ["dust", "printer"]
     booked = db.session.execute(select(Interaction).where(Interaction.agenda == "送报价")).scalar_one()
     assert booked.planned_at == datetime(2027, 2, 10, 9, 0) and booked.status == InteractionStatus.PLANNED
+    assert booked.method == Method.EMAIL  # the next step's own method, not the visit's
 
     assert client.post(f"/visits/{second.id}/reschedule", data={"planned_at": "2027-02-08T14:30",
                                                                 "reason": "院长出差"}).status_code == 302

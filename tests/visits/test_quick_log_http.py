@@ -87,8 +87,18 @@ def test_a_dated_next_step_is_booked_as_a_planned_interaction_at_nine(client, db
                                                               date(2026, 6, 3))
     assert planned.status == InteractionStatus.PLANNED and planned.client_id == hospital.id
     assert planned.planned_at == datetime(2026, 6, 3, 9, 0)
-    assert planned.agenda == "带报价再访" and planned.method == Method.ONSITE and planned.done_at is None
+    # booked by its own method, a phone call unless chosen otherwise, not by the on-site visit's method
+    assert planned.agenda == "带报价再访" and planned.method == Method.PHONE and planned.done_at is None
     assert "带报价再访" in response.get_data(as_text=True)
+
+
+def test_the_next_step_keeps_the_method_chosen_for_it(client, db, app, hospital, monkeypatch):
+    monkeypatch.setitem(app.config, "KEYUAN_TODAY", date(2026, 5, 20))
+    client.post(url(hospital), headers=HTMX, data={
+        "method": "phone", "summary": "电话确认需求", "next_action": "上门演示", "next_date": "2026-06-03",
+        "next_method": "onsite"})
+    done, planned = interactions(db)
+    assert (done.method, planned.method) == (Method.PHONE, Method.ONSITE)
 
 
 def test_a_next_date_without_a_next_step_is_refused(client, db, hospital):

@@ -98,7 +98,7 @@ def contact_delete(client_id: int, contact_id: int):
 
 def _special_date_form(client, **kwargs) -> SpecialDateForm:
     form = SpecialDateForm(**kwargs)
-    form.contact_id.choices = [("", _("— the organisation itself —"))] + contact_choices(client)
+    form.contact_id.choices = [("", _("— the organisation itself —"))] + contact_choices(client.id)
     return form
 
 

@@ -78,11 +78,12 @@ def quick_log_form(user, client=None, **kwargs) -> QuickLogForm:
     form = QuickLogForm(**kwargs)
     if client is not None:
         del form.client_query, form.client_id
-        form.contact_ids.choices = contact_choices(client)
+        form.contact_ids.choices = contact_choices(client.id)
         return form
-    form.contact_ids.choices = []
     kept, found = client_offers(user, [form.client_id.data], form.client_query.data)
     form.client_id.choices = kept + found
+    # The picked client's contacts, so a contact ticked for it (a draft from its page, a retried post) is kept.
+    form.contact_ids.choices = contact_choices(kept[0][0]) if kept else []
     return form
 
 

@@ -63,18 +63,19 @@ def quick_log(client_id: int | None):
             return _on_client_page(client, form, 409) if client_id else _on_today(form, status=409)
         if client_id:
             return saved(url_for("archive.detail", client_id=client.id, _anchor="visits"), _("Logged."),
-                         fragment=lambda: _on_client_page(client, None))
+                         fragment=lambda: _on_client_page(client, None, logged=True))
         return saved(url_for("dashboard.today"), _("Logged for %(name)s.", name=client.name),
                      fragment=lambda: _on_today(quick_log_form(current_user, formdata=None), visit))
     return _on_client_page(client, form) if client_id else _on_today(form)
 
 
-def _on_client_page(client, form, status=None):
-    """The visits panel for htmx; without JavaScript the whole client page, the typed values by their fields."""
+def _on_client_page(client, form, status=None, logged=False):
+    """The visits panel for htmx (saying so when a touch was just logged); without JavaScript the whole client
+    page, the typed values by their fields."""
     status = status or (form_status(form) if form else 200)
     if not wants_fragment():
         return render("archive/detail.html", status=status, **client_page(client, current_user, quick_form=form))
-    return render("visits/_client_panel.html", block="visits_panel", status=status,
+    return render("visits/_client_panel.html", block="visits_panel", status=status, logged=logged,
                   **panel_context(client, current_user, form))
 
 

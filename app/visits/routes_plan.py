@@ -38,7 +38,7 @@ def plan():
 def edit(visit_id: int):
     visit = changeable(get_or_404(Interaction, visit_id), current_user)
     form = CompleteForm(obj=visit, mark_done=True, contact_ids=[c.id for c in visit.contacts])
-    form.contact_ids.choices = contact_choices(visit.client)
+    form.contact_ids.choices = contact_choices(visit.client_id)
     if submitted(form, visit) and save_edit(form, visit, lambda data: complete_visit(
             visit, form_data(form, CompleteForm.submitted_fields))):
         return saved(url_for("visits.detail", visit_id=visit.id))

@@ -217,3 +217,27 @@ def test_two_sends_of_one_draft_racing_store_one_row(client, db, rep, hospital, 
     response = client.post(url(hospital), data=data, headers={"HX-Request": "true"})
     assert response.status_code == 200 and len(calls) == 2
     assert [visit.summary for visit in interactions(db)] == ["网络抖动时的草稿"]
+
+
+def test_todays_quick_log_keeps_a_contact_ticked_for_the_picked_client(client, db, rep, hospital):
+    from tests.factories import ContactFactory
+
+    zhao = ContactFactory(client_id=hospital.id, name="赵主任")
+    stranger = ContactFactory(client_id=ClientFactory(owner_id=rep.id).id, name="钱科长")
+    db.session.commit()
+    refused = client.post("/visits/quick-log", data={"client_id": hospital.id, "method": "phone",
+                                                     "summary": "电话回访", "contact_ids": [stranger.id]})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "赵主任" in page and 'class="error' in page  # said, next to the field
+    assert interactions(db) == []
+
+    saved = client.post("/visits/quick-log", data={"client_id": hospital.id, "method": "phone",
+                                                   "summary": "电话回访", "contact_ids": [zhao.id]})
+    assert saved.status_code == 302
+    [visit] = interactions(db)
+    assert [c.name for c in visit.contacts] == ["赵主任"]
+
+
+def test_the_client_page_quick_log_says_it_was_saved(client, db, hospital):
+    response = client.post(url(hospital), headers=HTMX, data={"method": "phone", "summary": "电话回访"})
+    assert response.status_code == 200 and 'role="status">已记录' in response.get_data(as_text=True)

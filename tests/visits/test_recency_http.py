@@ -33,3 +33,17 @@ def test_admin_moves_the_band_limits(client, login_as, db, frozen):
 def test_only_admins_move_the_band_limits(client, login_as):
     login_as("manager")
     assert client.post("/visits/recency", data={"deep": 45, "ordinary": 120}).status_code == 403
+
+
+def test_the_drill_down_counts_what_the_page_counts_lost_clients_left_out(client, login_as, db, frozen):
+    from app.archive.enums import Lifecycle
+
+    rep = login_as("sales")
+    ClientFactory(name="远医院", owner_id=rep.id)
+    ClientFactory(name="流失医院", owner_id=rep.id, status=Lifecycle.LOST)
+    db.session.commit()
+    page = client.get("/visits/recency").get_data(as_text=True)
+    assert "<td>1</td><td>100.0%</td><td>50%</td>" in page and "已流失的客户不计入" in page
+    assert "“普通”" in page and "一般" not in page  # one word for the band, in the text and the table
+    listing = client.get("/clients/?band=forgotten").get_data(as_text=True)
+    assert ">远医院</a>" in listing and ">流失医院</a>" not in listing

@@ -23,7 +23,7 @@ from app.core.scoping import role_required
 from app.extensions import db
 
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           "csv": "text/csv; charset=utf-8"}
+           "csv": "text/csv"}  # Flask adds the charset to a text type
 TEMPLATE = "archive/import.html"
 
 

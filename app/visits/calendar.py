@@ -1,10 +1,10 @@
 """A per-user secret iCal feed of planned visits and care days; it shows only what that user may see."""
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 from sqlalchemy import select
 
 from app.core.models import User
@@ -28,30 +28,56 @@ def calendar_user(token: str) -> User | None:
     return db.session.execute(select(User).where(User.calendar_token == token, User.active.is_(True))).scalar()
 
 
-def feed(user: User, today: date) -> bytes:
+def feed(user: User, today: date, now: datetime) -> bytes:  # now: naive UTC, as stored
+    """The user's planned visits (with the client's address) and care days (naming whose day it is, with a
+    reminder the set number of days ahead) as RFC 5545 iCalendar, the time zone described in the file."""
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    stamp = now.replace(tzinfo=UTC)  # stored times are naive UTC
     cal = Calendar()
     cal.add("prodid", "-//KeYuan//visits//ZH")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"客缘 · {user.display_name}")
+    cal.add("x-wr-timezone", zone.key)
     start = datetime.combine(today - timedelta(days=PAST_DAYS), datetime.min.time())
     end = datetime.combine(today + timedelta(days=AHEAD_DAYS), datetime.min.time())
     for visit in db.session.execute(planned_between(user, start, end)).unique().scalars():
-        event = Event()
-        event.add("uid", f"visit-{visit.id}@keyuan")
+        event = _event(f"visit-{visit.id}@keyuan", stamp, f"{visit.method.label} · {visit.client.name}")
         event.add("dtstart", visit.planned_at.replace(tzinfo=zone))
         event.add("dtend", (visit.planned_at + timedelta(minutes=visit.duration_minutes or 60)).replace(tzinfo=zone))
-        event.add("summary", f"{visit.method.label} · {visit.client.name}")
         event.add("description", visit.agenda or visit.purpose.label)
+        if visit.client.address:
+            event.add("location", visit.client.address)
         cal.add_component(event)
     for item in care_days(user, today, CARE_AHEAD_DAYS, limit=MAX_CARE_DAYS):
-        event = Event()
         uid = f"special-{item.special.id}" if item.special else f"festival-{item.festival}"
-        event.add("uid", f"{uid}-{item.on.isoformat()}@keyuan")
+        event = _event(f"{uid}-{item.on.isoformat()}@keyuan", stamp, _care_summary(item))
         event.add("dtstart", item.on)
         event.add("dtend", item.on + timedelta(days=1))
-        who = item.contacts[0].name if item.special and item.contacts else (item.client.name if item.client else "")
-        event.add("summary", f"{item.title} · {who}" if who else item.title)
         event.add("transp", "TRANSPARENT")
+        if item.special and item.special.remind_days:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", _care_summary(item))
+            alarm.add("trigger", -timedelta(days=item.special.remind_days))
+            event.add_component(alarm)
         cal.add_component(event)
+    cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def _event(uid: str, stamp: datetime, summary: str) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("summary", summary)
+    return event
+
+
+def _care_summary(item) -> str:
+    """生日 · 赵德明（宜宾市第二人民医院）: whose day, and at which client; a festival names only itself."""
+    if item.special is None:
+        return item.title
+    client = item.client.name if item.client else ""
+    if item.contacts:
+        return f"{item.title} · {item.contacts[0].name}" + (f"（{client}）" if client else "")
+    return f"{item.title} · {client}" if client else item.title

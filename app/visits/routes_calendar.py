@@ -3,7 +3,7 @@ from flask import Blueprint, Response, abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core.clock import local_today
+from app.core.clock import local_today, utcnow
 from app.core.htmx import render, saved
 from app.extensions import db
 from app.visits import bp
@@ -28,5 +28,5 @@ def calendar_link():
 @calendar_bp.get("/calendar/<token>.ics")
 def feed_ics(token: str):
     user = calendar_user(token) or abort(404)
-    return Response(feed(user, local_today()), mimetype="text/calendar; charset=utf-8",
+    return Response(feed(user, local_today(), utcnow()), mimetype="text/calendar",
                     headers={"Cache-Control": "private, max-age=900"})

@@ -12,6 +12,7 @@ def test_the_csv_export_is_streamed_with_a_chinese_file_name(client, login_as, d
     db.session.commit()
     response = client.get("/clients/export.csv")
     assert response.status_code == 200 and response.is_streamed
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset said once
     disposition = response.headers["Content-Disposition"]
     assert "filename*=UTF-8''" + quote("客户档案") in disposition and 'filename="' in disposition
     text = response.get_data().decode("utf-8-sig")

@@ -1,6 +1,6 @@
 """Care days and the calendar feed through HTTP: lunar birthdays and festivals on Today and in the feed, the
 last gift and the one-click greeting, and a feed that shows only what its owner may see."""
-from datetime import date
+from datetime import date, timedelta
 
 from icalendar import Calendar
 from sqlalchemy import select
@@ -33,8 +33,8 @@ def test_lunar_birthdays_and_festivals_on_today_and_in_the_feed(client, login_as
     response = client.get(feed_url.replace("http://localhost", ""))
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     events = {(str(e["SUMMARY"]), e["DTSTART"].dt) for e in Calendar.from_ical(response.data).walk("VEVENT")}
-    assert ("生日 · 赵德明", date(2027, 2, 2)) in events
-    assert ("生日 · 孙丽", date(2027, 3, 20)) in events  # within the feed's 60 days of care days
+    assert ("生日 · 赵德明（宜宾市第二人民医院）", date(2027, 2, 2)) in events  # whose, at which client
+    assert ("生日 · 孙丽（宜宾市第二人民医院）", date(2027, 3, 20)) in events  # within the feed's 60 days of care days
     assert not any("钱文博" in summary for summary, _on in events)  # next on 2028-01-15: joins the feed later
     assert ("春节", date(2027, 2, 6)) in events
 
@@ -74,3 +74,28 @@ def test_care_page_shows_the_last_gift_and_logs_a_greeting(client, login_as, db,
     assert client.post(f"/visits/care/greet/{contact.id}", data={"occasion": "生日"}).status_code == 302
     greeting = db.session.execute(select(Interaction).where(Interaction.summary == "问候：生日")).scalar_one()
     assert greeting.contacts == [contact] and greeting.status == InteractionStatus.DONE
+
+
+def test_the_feed_is_valid_icalendar_with_stamps_time_zone_address_and_reminders(client, login_as, db, frozen):
+    from ical.calendar_stream import IcsCalendarStream
+
+    rep = login_as("sales")
+    hospital = ClientFactory(name="宜宾市第二人民医院", owner_id=rep.id, address="宜宾市翠屏区北大街 96 号")
+    zhao = ContactFactory(client_id=hospital.id, name="赵德明")
+    SpecialDateFactory(client_id=hospital.id, contact_id=zhao.id, month=2, day=10, remind_days=3)
+    InteractionFactory(client_id=hospital.id, user_id=rep.id, planned=True, planned_at=at(-2), agenda="巡检机房")
+    db.session.commit()
+    feed_url = client.get("/visits/calendar").get_data(as_text=True).split('readonly value="')[1].split('"')[0]
+    response = client.get(feed_url.replace("http://localhost", ""))
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"  # said once
+
+    strict = IcsCalendarStream.calendar_from_ics(response.get_data(as_text=True))  # raises on what RFC 5545 forbids
+    assert [tz.tz_id for tz in strict.timezones] == ["Asia/Shanghai"]
+    parsed = Calendar.from_ical(response.data)
+    events = parsed.walk("VEVENT")
+    assert events and all("DTSTAMP" in event for event in events)
+    visit = next(e for e in events if str(e["UID"]).startswith("visit-"))
+    assert str(visit["LOCATION"]) == "宜宾市翠屏区北大街 96 号" and visit["DTSTART"].params["TZID"] == "Asia/Shanghai"
+    birthday = next(e for e in events if "赵德明" in str(e["SUMMARY"]))
+    [alarm] = birthday.walk("VALARM")
+    assert alarm["TRIGGER"].dt == -timedelta(days=3) and str(alarm["ACTION"]) == "DISPLAY"

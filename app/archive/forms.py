@@ -18,11 +18,18 @@ from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, 
 
 from app.archive import enums
 from app.archive.models import Product
-from app.archive.rules import CRITERIA, CRITERIA_LABELS, check_thresholds
+from app.archive.rules import CRITERIA, CRITERIA_LABELS, check_thresholds, phone_number
 from app.core.dates import valid_day
 from app.core.forms import DecimalField, IntegerField, VersionedFormMixin, enum_field, strip
 from app.extensions import db
 
+
+def with_scheme(value):
+    """A website typed as people say it (www.example.cn) gets http:// so it is a link."""
+    return f"http://{value}" if value and "://" not in value else value
+
+
+TEL = {"type": "tel", "inputmode": "tel", "autocomplete": "tel"}
 
 class ClientForm(VersionedFormMixin, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
@@ -34,9 +41,9 @@ class ClientForm(VersionedFormMixin, FlaskForm):
     city = StringField(_l("City"), validators=[Length(max=40)], filters=[strip])
     address = StringField(_l("Address"), validators=[Length(max=200)], filters=[strip])
     postcode = StringField(_l("Postcode"), validators=[Length(max=10)], filters=[strip])
-    phone = StringField(_l("Phone"), validators=[Length(max=40)], filters=[strip])
+    phone = StringField(_l("Phone"), validators=[Length(max=40)], filters=[strip], render_kw=TEL)
     website = StringField(_l("Website"), validators=[Optional(), Length(max=200), URL(require_tld=False)],
-                          filters=[strip])
+                          filters=[strip, with_scheme], render_kw={"inputmode": "url"})
     legal_representative = StringField(_l("Legal representative"), validators=[Length(max=40)], filters=[strip])
     employees = IntegerField(_l("Employees"), validators=[Optional(), NumberRange(min=0)])
     beds = IntegerField(_l("Beds"), validators=[Optional(), NumberRange(min=0)])
@@ -77,8 +84,8 @@ class ContactForm(VersionedFormMixin, FlaskForm):
     is_key_person = BooleanField(_l("Key person"))
     is_inside_contact = BooleanField(_l("Inside contact"))
     stance = enum_field(_l("Stance toward us"), enums.Stance)
-    mobile = StringField(_l("Mobile"), validators=[Length(max=40)], filters=[strip])
-    phone = StringField(_l("Office phone"), validators=[Length(max=40)], filters=[strip])
+    mobile = StringField(_l("Mobile"), validators=[Length(max=40)], filters=[strip, phone_number], render_kw=TEL)
+    phone = StringField(_l("Office phone"), validators=[Length(max=40)], filters=[strip], render_kw=TEL)
     email = StringField(_l("Email"), validators=[Optional(), Email(check_deliverability=False), Length(max=120)],
                         filters=[strip])
     wechat = StringField(_l("WeChat"), validators=[Length(max=80)], filters=[strip])
@@ -96,6 +103,7 @@ class ContactForm(VersionedFormMixin, FlaskForm):
     birthday_day = IntegerField(_l("Birthday day"), validators=[Optional(), NumberRange(min=1, max=31)])
     birthday_year = IntegerField(_l("Birth year (optional)"), validators=[Optional(), NumberRange(min=1900, max=2100)])
     birthday_lunar = BooleanField(_l("Lunar birthday (农历)"))
+    birthday_leap = BooleanField(_l("Leap month"))
 
     def validate_birthday_day(self, field):
         if bool(field.data) != bool(self.birthday_month.data):
@@ -103,10 +111,14 @@ class ContactForm(VersionedFormMixin, FlaskForm):
         if field.data and not valid_day(self.birthday_month.data, field.data, lunar=self.birthday_lunar.data):
             raise ValidationError(_l("This month has no such day."))
 
+    def validate_birthday_leap(self, field):
+        if field.data and not self.birthday_lunar.data:
+            raise ValidationError(_l("Only a lunar date can fall in a leap month."))
+
     data_fields = ("name", "gender", "title", "department", "decision_role", "is_key_person",
                    "is_inside_contact", "stance", "mobile", "phone", "email", "wechat", "hometown", "hobbies",
                    "personality", "family_notes", "tenure", "authority", "notes", "still_at_client")
-    new_fields = (*data_fields, "birthday_month", "birthday_day", "birthday_year", "birthday_lunar")
+    new_fields = (*data_fields, "birthday_month", "birthday_day", "birthday_year", "birthday_lunar", "birthday_leap")
 
 
 class SpecialDateForm(VersionedFormMixin, FlaskForm):

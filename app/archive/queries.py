@@ -20,7 +20,7 @@ from app.archive.enums import (
     ValueGrade,
 )
 from app.archive.models import Assessment, Client, Contact, Product, UnitLevel
-from app.archive.rules import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS, normalise_name
+from app.archive.rules import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS, normalise_name, phone_number
 from app.core.forms import whole_number
 from app.core.models import User, get_setting
 from app.core.scoping import visible
@@ -115,9 +115,10 @@ def client_list(user, filters: ClientFilters | None = None) -> Select:
     stmt = visible(select(Client), Client, user)
     if filters.q:
         pattern = f"%{filters.q}%"
+        mobile = f"%{phone_number(filters.q)}%"  # stored as digits: "138 0838 1234" finds 13808381234
         contact_match = exists().where(
             Contact.client_id == Client.id, Contact.deleted_at.is_(None),
-            or_(Contact.name.ilike(pattern), Contact.mobile.ilike(pattern), Contact.phone.ilike(pattern)))
+            or_(Contact.name.ilike(pattern), Contact.mobile.ilike(mobile), Contact.phone.ilike(pattern)))
         stmt = stmt.where(or_(Client.name.ilike(pattern), Client.short_name.ilike(pattern),
                               Client.phone.ilike(pattern), contact_match))
     if filters.owner:

@@ -21,7 +21,7 @@ CONTACT_GROUPS = [
     (None, ("name", "gender", "title", "department", "mobile", "phone", "email", "wechat")),
     (_l("Role in the decision"), ("decision_role", "stance", "is_key_person", "is_inside_contact", "authority",
                                   "tenure", "still_at_client")),
-    (_l("Birthday"), ("birthday_month", "birthday_day", "birthday_year", "birthday_lunar")),
+    (_l("Birthday"), ("birthday_month", "birthday_day", "birthday_year", "birthday_lunar", "birthday_leap")),
     (_l("Knowing the person"), ("hometown", "hobbies", "personality", "family_notes", "notes")),
 ]
 SPECIAL_DATE_GROUPS = [(None, ("contact_id", "kind", "whose", "label", "is_lunar", "month", "day", "is_leap_month",

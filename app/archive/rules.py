@@ -113,3 +113,12 @@ def grade_for_score(score: int, thresholds: Mapping[str, int]) -> str:
         if score >= thresholds[grade]:
             return grade
     return "D"
+
+
+def phone_number(value):
+    """A phone number as digits (and a leading +), whatever spaces, dashes, dots or brackets it was typed with;
+    anything else (an extension note, a name) as it was. Mobiles are stored so, and searches match them so."""
+    if not value:
+        return value
+    kept = re.sub(r"[\s\-.()（）]", "", value)
+    return kept if re.fullmatch(r"\+?\d+", kept) else value

@@ -32,7 +32,8 @@ def add_contact(client: Client, data: dict) -> Contact:
     if data.get("birthday_month") and data.get("birthday_day"):
         db.session.add(SpecialDate(client_id=client.id, contact_id=contact.id, kind=SpecialDateKind.BIRTHDAY,
                                    month=data["birthday_month"], day=data["birthday_day"],
-                                   year=data.get("birthday_year"), is_lunar=bool(data.get("birthday_lunar"))))
+                                   year=data.get("birthday_year"), is_lunar=bool(data.get("birthday_lunar")),
+                                   is_leap_month=bool(data.get("birthday_leap"))))
         db.session.flush()
     return contact
 

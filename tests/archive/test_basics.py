@@ -176,3 +176,39 @@ def test_a_plain_filter_form_lands_on_the_short_url(client, login_as):
     assert response.status_code == 302 and response.location == "/clients/?status=lead"
     fragment = client.get("/clients/?q=&status=lead", headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and fragment.headers["HX-Push-Url"] == "/clients/?status=lead"
+
+
+def test_a_website_without_a_scheme_is_taken_as_typed_with_http(client, login_as, db):
+    login_as("sales")
+    response = client.post("/clients/new", data={"name": "宜宾市第一人民医院", "website": "www.ybyy.example.cn"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert db.session.execute(select(Client)).scalar_one().website == "http://www.ybyy.example.cn"
+
+
+def test_a_mobile_is_found_however_it_was_typed_and_dials_with_a_tap(client, login_as, db):
+    rep = login_as("sales")
+    record = ClientFactory(owner_id=rep.id, name="绵阳市中心医院")
+    db.session.commit()
+    form = client.get(f"/clients/{record.id}/contacts/new").get_data(as_text=True)
+    assert 'inputmode="tel"' in form and 'name="birthday_leap"' in form  # a phone keypad; the leap-month box
+    assert client.post(f"/clients/{record.id}/contacts/new", data={
+        "name": "赵德明", "mobile": "138 0838-1234"}).status_code == 302
+    contact = db.session.execute(select(Contact)).scalar_one()
+    assert contact.mobile == "13808381234"
+    for typed in ("13808381234", "138 0838 1234", "0838-1234"):
+        assert ">绵阳市中心医院</a>" in client.get("/clients/", query_string={"q": typed}).get_data(as_text=True), typed
+    page = client.get(f"/clients/{record.id}/contacts/{contact.id}").get_data(as_text=True)
+    assert 'href="tel:13808381234"' in page
+
+
+def test_a_new_contacts_lunar_birthday_can_fall_in_a_leap_month(client, login_as, db):
+    rep = login_as("sales")
+    record = ClientFactory(owner_id=rep.id)
+    db.session.commit()
+    url = f"/clients/{record.id}/contacts/new"
+    solar = client.post(url, data={"name": "钱文博", "birthday_month": "6", "birthday_day": "3", "birthday_leap": "y"})
+    assert solar.status_code == 422 and "只有农历日期才有闰月" in solar.get_data(as_text=True)
+    assert client.post(url, data={"name": "钱文博", "birthday_month": "6", "birthday_day": "3", "birthday_lunar": "y",
+                                  "birthday_leap": "y"}).status_code == 302
+    special = db.session.execute(select(SpecialDate)).scalar_one()
+    assert (special.is_lunar, special.is_leap_month, special.month, special.day) == (True, True, 6, 3)

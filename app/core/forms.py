@@ -58,9 +58,11 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def enum_field(label, enum_cls, required=False, **kwargs):
-    """A select over an enum; optional ones start with an empty 'not set' choice and give None."""
-    choices = ([] if required else [("", _l("— not set —"))]) + enum_cls.choices()
+def enum_field(label, enum_cls, required=False, members=None, **kwargs):
+    """A select over an enum (or some of its members); optional ones start with an empty 'not set' choice and
+    give None."""
+    options = [(m.value, m._label) for m in members] if members else enum_cls.choices()
+    choices = ([] if required else [("", _l("— not set —"))]) + options
     return SelectField(label, choices=choices, coerce=lambda v: enum_cls(v) if v else None,
                        validators=[DataRequired()] if required else [Optional()], **kwargs)
 

@@ -2,8 +2,9 @@
 contacts to greet and the last gift each was given. A date-range query on the stored next occurrence; a fixed
 number of queries whatever the size of the archive."""
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased, lazyload
 
@@ -12,7 +13,7 @@ from app.archive.occurrences import roll_forward
 from app.core.dates import FESTIVAL_LABELS, festivals
 from app.core.scoping import visible
 from app.extensions import db
-from app.visits.enums import InteractionStatus
+from app.visits.enums import InteractionStatus, Purpose
 from app.visits.models import Interaction, interaction_contacts
 
 MAX_FESTIVAL_CONTACTS = 30
@@ -28,6 +29,11 @@ class CareDay:
     special: SpecialDate | None = None
     festival: str | None = None
     contacts: list[Contact] = field(default_factory=list)
+    greeted: set[int] = field(default_factory=set)  # the contacts already greeted for this occasion
+
+    @property
+    def greeting_summary(self) -> str:
+        return greeting_summary(self.title)
 
 
 def key_contacts(user) -> list[Contact]:
@@ -65,6 +71,45 @@ def last_gifts(contact_ids) -> dict[int, Gift]:
         if gift and (link.contact_id not in gifts or gift.done_at > gifts[link.contact_id].done_at):
             gifts[link.contact_id] = gift
     return gifts
+
+
+GREETING_WINDOW = timedelta(days=90)  # a greeting counts for an occasion at most this long before it
+
+
+def greeting_summary(occasion: str) -> str:
+    """How a greeting is recorded: 问候：生日. The same occasion twice is recognised by it."""
+    return _("Greeting: %(occasion)s", occasion=occasion) if occasion else _("Greeting")
+
+
+def greetings_since(contact_ids, since: datetime) -> dict[tuple[int, str], datetime]:
+    """(contact id, summary) → when last greeted, for the care touches with these contacts since a moment."""
+    if not contact_ids:
+        return {}
+    rows = db.session.execute(
+        select(interaction_contacts.c.contact_id, Interaction.summary, Interaction.done_at)
+        .join(Interaction, Interaction.id == interaction_contacts.c.interaction_id)
+        .where(interaction_contacts.c.contact_id.in_(contact_ids), Interaction.purpose == Purpose.CARE,
+               Interaction.status == InteractionStatus.DONE, Interaction.deleted_at.is_(None),
+               Interaction.done_at >= since)).all()
+    found: dict[tuple[int, str], datetime] = {}
+    for row in rows:
+        key = (row.contact_id, row.summary)
+        found[key] = max(found.get(key, row.done_at), row.done_at)
+    return found
+
+
+def already_greeted(contact_id: int, occasion: str, on: date, found: dict) -> bool:
+    when = found.get((contact_id, greeting_summary(occasion)))
+    return when is not None and when.date() >= on - GREETING_WINDOW
+
+
+def mark_greeted(items: list[CareDay], today: date) -> list[CareDay]:
+    """Note on each care day which of its contacts were greeted for it already (one query for the list)."""
+    found = greetings_since({c.id for item in items for c in item.contacts},
+                            datetime.combine(today - GREETING_WINDOW, time.min))
+    for item in items:
+        item.greeted = {c.id for c in item.contacts if already_greeted(c.id, item.title, item.on, found)}
+    return items
 
 
 def special_dates_between(user, start: date, end: date, mine: bool = True, limit: int = MAX_DATES):

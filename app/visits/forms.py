@@ -221,3 +221,16 @@ class BandDaysForm(FlaskForm):
     def validate_ordinary(self, field):
         if self.deep.data and field.data and field.data <= self.deep.data:
             raise ValidationError(_l("Must be more days than the deeply developed band."))
+
+
+GREETING_METHODS = (Method.WECHAT, Method.PHONE, Method.ONSITE, Method.LETTER)
+
+
+class GreetForm(FlaskForm):
+    """The one-tap greeting: the occasion and its day come with the button, the channel is the rep's pick."""
+
+    occasion = StringField(validators=[Length(max=80)], filters=[strip])
+    on = DateField(validators=[Optional()])
+    method = enum_field(_l("By"), Method, required=True, default=Method.WECHAT, members=GREETING_METHODS)
+
+    data_fields = ("occasion", "on", "method")

@@ -11,6 +11,7 @@ from app.core.clock import local_now
 from app.core.errors import Refused
 from app.core.records import apply
 from app.extensions import db
+from app.visits.care import GREETING_WINDOW, already_greeted, greeting_summary, greetings_since
 from app.visits.enums import InteractionStatus, Method, Purpose
 from app.visits.models import Interaction
 
@@ -75,11 +76,16 @@ def quick_log(client: Client, data: dict, user) -> Interaction:
     return visit
 
 
-def log_greeting(contact: Contact, occasion: str, user) -> Interaction:
-    """The one-click greeting on a care day: a done WeChat touch with the contact, as care."""
-    visit = Interaction(client_id=contact.client_id, user_id=user.id, method=Method.WECHAT, purpose=Purpose.CARE,
-                        status=InteractionStatus.DONE, done_at=_now(),
-                        summary=_("Greeting: %(occasion)s", occasion=occasion) if occasion else _("Greeting"))
+def log_greeting(contact: Contact, data: dict, user) -> Interaction | None:
+    """The one-tap greeting on a care day: a done care touch with the contact by the channel chosen. None when
+    this contact was greeted for this occasion already (a second tap logs nothing)."""
+    occasion, on = data.get("occasion") or "", data.get("on") or _now().date()
+    found = greetings_since([contact.id], datetime.combine(on - GREETING_WINDOW, time.min))
+    if already_greeted(contact.id, occasion, on, found):
+        return None
+    visit = Interaction(client_id=contact.client_id, user_id=user.id, method=data.get("method") or Method.WECHAT,
+                        purpose=Purpose.CARE, status=InteractionStatus.DONE, done_at=_now(),
+                        summary=greeting_summary(occasion))
     visit.contacts = [contact]
     db.session.add(visit)
     db.session.flush()

@@ -7,8 +7,8 @@ from markupsafe import Markup
 from app.core.paging import paginate
 from app.core.plugins import today_section
 from app.visits import regime
-from app.visits.care import care_days
-from app.visits.forms import quick_log_form
+from app.visits.care import care_days, mark_greeted
+from app.visits.forms import GreetForm, quick_log_form
 from app.visits.queries import planned_between
 
 TEMPLATE = "visits/_today.html"
@@ -43,4 +43,5 @@ def overdue_today(day, user, **_overrides) -> Markup:
 
 @today_section(order=40)
 def care_this_week(day, user, **_overrides) -> Markup:
-    return _block("today_care", care=care_days(user, day, CARE_DAYS, limit=SHOWN))
+    return _block("today_care", care=mark_greeted(care_days(user, day, CARE_DAYS, limit=SHOWN), day),
+                  greet_form=GreetForm())

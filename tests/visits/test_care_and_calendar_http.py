@@ -99,3 +99,24 @@ def test_the_feed_is_valid_icalendar_with_stamps_time_zone_address_and_reminders
     birthday = next(e for e in events if "赵德明" in str(e["SUMMARY"]))
     [alarm] = birthday.walk("VALARM")
     assert alarm["TRIGGER"].dt == -timedelta(days=3) and str(alarm["ACTION"]) == "DISPLAY"
+
+
+def test_a_greeting_is_logged_once_by_the_channel_picked_with_words_to_copy(client, login_as, db, frozen):
+    rep = login_as("sales")
+    record = ClientFactory(owner_id=rep.id)
+    contact = ContactFactory(client_id=record.id, name="黎红霞", is_key_person=True)
+    SpecialDateFactory(client_id=record.id, contact_id=contact.id, month=2, day=4)
+    db.session.commit()
+    care = client.get("/visits/care?days=7").get_data(as_text=True)
+    assert "黎红霞您好，祝您生日快乐" in care and 'name="method"' in care and "已问候" not in care
+
+    form = {"occasion": "生日", "on": "2027-02-04", "method": "phone", "next": "/visits/care?days=7"}
+    assert client.post(f"/visits/care/greet/{contact.id}", data=form).status_code == 302
+    again = client.post(f"/visits/care/greet/{contact.id}", data=form | {"method": "wechat"}, follow_redirects=True)
+    assert "已经问候过黎红霞" in again.get_data(as_text=True)  # a second tap logs nothing
+    [greeting] = db.session.execute(select(Interaction).where(Interaction.summary == "问候：生日")).scalars().all()
+    assert greeting.method == Method.PHONE and greeting.contacts == [contact]
+
+    assert "已问候" in client.get("/visits/care?days=7").get_data(as_text=True)
+    today = client.get("/").get_data(as_text=True)
+    assert "已问候" in today[today.index('id="today-care"'):]

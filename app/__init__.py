@@ -82,6 +82,7 @@ def register_extensions(app: Flask) -> None:
     from app.core import audit  # noqa: F401  (registers the session events)
     from app.core.htmx import is_htmx
     from app.core.models import User
+    from app.core.navigation import page_before
 
     os.makedirs(app.instance_path, exist_ok=True)
     db.init_app(app)
@@ -100,11 +101,17 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        target = url_for("auth.login", next=request.full_path.rstrip("?"))
-        if is_htmx():
-            return "", 401, {"HX-Redirect": target}
-        flash(login_manager.login_message, "info")
-        return redirect(target)
+        """To the sign-in page, then back. A form posted after the session ended returns to the page it was on
+        (its URL only takes posts), and the user is told why; the quick log's draft waits on the device."""
+        if request.method == "GET":
+            back, message = request.full_path.rstrip("?"), login_manager.login_message
+        else:
+            back = page_before(url_for("dashboard.today"))
+            message = _l("Your session ended, so nothing was saved. Sign in again to go back to the page; what you "
+                        "typed in the quick log is kept on this device.")
+        flash(message, "info")
+        target = url_for("auth.login", next=back)
+        return ("", 401, {"HX-Redirect": target}) if is_htmx() else redirect(target)
 
 
 def register_security(app: Flask) -> None:

@@ -181,3 +181,32 @@ def test_forwarded_for_is_trusted_only_behind_a_configured_proxy(app, client, db
     db.session.expire_all()
     ips = dict(db.session.execute(select(LoginAttempt.username, LoginAttempt.ip)).all())
     assert ips == {"a": "10.1.2.3", "c": "127.0.0.1"}
+
+
+def test_a_post_after_the_session_ended_returns_to_its_page_after_signing_in(client, db):
+    from tests.factories import ClientFactory
+
+    rep = make_user("sales")
+    record = ClientFactory(owner_id=rep.id)
+    db.session.commit()
+    page = f"/clients/{record.id}"
+    form = {"method": "phone", "summary": "电话回访"}
+
+    plain = client.post(f"/visits/clients/{record.id}/quick-log", data=form,
+                        headers={"Referer": f"http://localhost{page}"})
+    assert plain.status_code == 302 and plain.headers["Location"].endswith(f"/auth/login?next=/clients/{record.id}")
+    login_page = client.get(plain.headers["Location"]).get_data(as_text=True)
+    assert "登录已过期" in login_page and "仍保存在本设备上" in login_page  # why, and that the draft waits
+
+    fragment = client.post(f"/visits/clients/{record.id}/quick-log", data=form,
+                           headers={"HX-Request": "true", "HX-Current-URL": f"http://localhost{page}?tab=visits"})
+    assert fragment.status_code == 401 and f"next=/clients/{record.id}?tab%3Dvisits" in fragment.headers["HX-Redirect"]
+
+    elsewhere = client.post(f"/visits/clients/{record.id}/quick-log", data=form,
+                            headers={"Referer": "https://evil.example/clients/1"})
+    assert elsewhere.headers["Location"].endswith("/auth/login?next=/")  # another site: back to Today
+
+    signed_in = client.post(f"/auth/login?next=%2Fclients%2F{record.id}",
+                            data={"username": rep.username, "password": PASSWORD})
+    assert signed_in.headers["Location"] == page  # the client page, not the post-only quick-log URL
+    assert client.get(page).status_code == 200

@@ -2,6 +2,8 @@
 import unicodedata
 from urllib.parse import urlsplit
 
+from flask import request
+
 
 def safe_next(target: str | None, fallback: str) -> str:
     """Only same-site relative paths: an open redirect would turn a form into a phishing aid. Control characters
@@ -12,3 +14,13 @@ def safe_next(target: str | None, fallback: str) -> str:
             and not parts.scheme and not parts.netloc):
         return target
     return fallback
+
+
+def page_before(fallback: str) -> str:
+    """The page a form was posted from (htmx names it; browsers send the referrer), when it is on this site:
+    where to return after an interruption such as signing in again."""
+    source = request.headers.get("HX-Current-URL") or request.referrer or ""
+    parts = urlsplit(source)
+    if parts.netloc and parts.netloc != request.host:
+        return fallback
+    return safe_next(parts.path + (f"?{parts.query}" if parts.query else ""), fallback)

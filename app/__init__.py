@@ -150,8 +150,15 @@ def register_errorhandlers(app: Flask) -> None:
         code = error.code or 500
         return error_page(code, template=None if code in pages else "errors/other.html")
 
+    def csrf_error(error: CSRFError):
+        """A form whose session has ended fails its CSRF check before any sign-in check: send it to sign in
+        (and back to its page) rather than show an error about tokens."""
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return error_page(400, error.description)
+
     app.register_error_handler(HTTPException, http_error)
-    app.register_error_handler(CSRFError, lambda e: error_page(400, e.description))
+    app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(StaleDataError, lambda e: error_page(409))
 
 

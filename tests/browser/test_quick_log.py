@@ -201,3 +201,28 @@ def test_when_htmx_did_not_load_the_plain_post_saves_and_the_draft_is_done(page,
     page.wait_for_function(f"localStorage.getItem('quick-log-{record.id}') === null", timeout=5000)
     assert draft(page, record) is None
     assert len(rows(db, summary="没有 htmx 也能记录")) == 1
+
+
+def test_a_session_lost_mid_quick_log_brings_the_rep_back_to_the_client_with_the_draft(page, live_server, db, app):
+    from tests.factories import PASSWORD
+
+    _rep, record, _contact = a_rep_and_an_overdue_a_client(db)
+    sign_in(page, live_server, "lixy")
+    page.goto(f"{live_server}/clients/{record.id}")
+    form = page.locator("form.quick-log")
+    choice(form, "method", "phone").tap()
+    form.locator("textarea[name='summary']").fill("会话过期前写下的记录")
+    page.context.clear_cookies()  # the session ends while the rep types (a timeout, a sign-out elsewhere)
+    form.locator("button[type='submit']").tap()
+
+    expect(page).to_have_url(f"{live_server}/auth/login?next=/clients/{record.id}")
+    expect(page.locator(".flash-info")).to_contain_text("登录已过期")
+    page.get_by_label("用户名").fill("lixy")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(f"{live_server}/clients/{record.id}")  # back on the page, not a 405
+    summary = page.locator("form.quick-log textarea[name='summary']")
+    expect(summary).to_have_value("会话过期前写下的记录")  # the draft waited on the device
+    page.locator("form.quick-log button[type='submit']").tap()
+    expect(page.locator("#visits .timeline")).to_contain_text("会话过期前写下的记录")
+    assert len(rows(db, summary="会话过期前写下的记录")) == 1

@@ -153,7 +153,7 @@ def register_errorhandlers(app: Flask) -> None:
     def csrf_error(error: CSRFError):
         """A form whose session has ended fails its CSRF check before any sign-in check: send it to sign in
         (and back to its page) rather than show an error about tokens."""
-        if not current_user.is_authenticated:
+        if not current_user.is_authenticated and request.blueprint != "auth":  # sign-in's own forms stay 400
             return login_manager.unauthorized()
         return error_page(400, error.description)
 

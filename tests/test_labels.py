@@ -49,7 +49,7 @@ def test_client_contact_and_visit_pages_show_the_model_labels_in_chinese(client,
     assert "负责人: " in page and "关键人物" in page and "下一步: 发报价" in page
 
     page = client.get(f"/clients/{hospital.id}/contacts/{person.id}").get_data(as_text=True)
-    assert "<dt>手机</dt><dd>13900000001</dd>" in page
+    assert '<dt>手机</dt><dd><a href="tel:13900000001">13900000001</a></dd>' in page
 
     page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
     assert "<dt>完成时间</dt><dd>2026-11-02 10:00</dd>" in page and "<dt>内容摘要</dt><dd>演示新版 HIS</dd>" in page

@@ -71,5 +71,5 @@ def test_user_page_shows_the_users_history(client, login_as, db):
     client.post(f"/admin/users/{user.id}/edit", data={"display_name": "张伟", "role": "service", "locale": "zh_CN",
                                                      "active": "y", "version": 1})
     html = client.get(f"/admin/users/{user.id}/edit").get_data(as_text=True)
-    assert "角色: <del>销售</del> → <ins>售后</ins>" in html
+    assert "角色：<del>销售</del> → <ins>售后</ins>" in html
     assert '<option selected value="service">售后</option>' in html  # choices translated at render time

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 import pytest
 from flask import render_template_string
 from flask_babel import force_locale
+from sqlalchemy import select
 from werkzeug.local import LocalProxy
 
 from app.archive import overview
@@ -14,7 +15,7 @@ from app.core.models import User, label
 from app.visits import panel
 from app.visits.enums import InteractionStatus, Method
 from app.visits.models import Interaction
-from tests.factories import ClientFactory, ContactFactory
+from tests.factories import ClientFactory, ContactFactory, make_user
 
 
 def test_label_is_the_translated_field_label_of_a_class_or_a_record(app):
@@ -72,3 +73,38 @@ def test_the_client_pages_windows_come_from_the_code_that_owns_them(client, logi
     assert "未来 45 天内没有纪念日。" in page
     assert "30 天内维保到期" in page
     assert "该客户的全部拜访" in page  # one visit fills a timeline of length 1
+
+
+def test_histories_show_names_and_labels_not_ids_codes_or_derived_fields(client, login_as, db):
+    from app.archive.models import Client, UnitLevel
+
+    login_as("admin")
+    level, owner = UnitLevel(name="三甲", position=0), make_user("sales")
+    db.session.add(level)
+    db.session.commit()
+    created = client.post("/clients/new", data={"name": "宜宾市第二人民医院", "unit_level_id": level.id,
+                                                 "owner_id": owner.id})
+    assert created.status_code == 302
+    record = db.session.execute(select(Client)).scalar_one()
+    history = client.get(f"/clients/{record.id}/history").get_data(as_text=True)
+    assert "<ins>三甲</ins>" in history and f"<ins>{level.id}</ins>" not in history
+    assert history.count("<li>名称：") == 1  # the name, not also the derived duplicate-check key
+
+    other = make_user("sales", locale="zh_CN")
+    db.session.commit()
+    client.post(f"/admin/users/{other.id}/edit", data={"display_name": other.display_name, "role": "sales",
+                                                        "locale": "en", "active": "y", "version": other.version})
+    page = client.get(f"/admin/users/{other.id}/edit").get_data(as_text=True)
+    assert "<del>中文</del> → <ins>English</ins>" in page and "zh_CN</del>" not in page
+
+
+def test_a_contacts_dates_read_in_chinese_punctuation(client, login_as, db):
+    from tests.factories import SpecialDateFactory
+
+    rep = login_as("sales")
+    record = ClientFactory(owner_id=rep.id)
+    person = ContactFactory(client_id=record.id, name="赵德明")
+    SpecialDateFactory(client_id=record.id, contact_id=person.id, month=3, day=20, year=1970)
+    db.session.commit()
+    page = client.get(f"/clients/{record.id}/contacts/{person.id}").get_data(as_text=True)
+    assert "生日</strong>：3/20（1970） → " in page and "，还有 " in page

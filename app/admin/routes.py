@@ -8,6 +8,7 @@ from app.admin import bp
 from app.admin.access import BIN_KEEPERS, USER_ADMINS
 from app.admin.forms import ResetPasswordForm, UserCreateForm, UserEditForm
 from app.admin.services import deleted_records, recyclable_model, update_user
+from app.core.audit import referenced_names
 from app.core.errors import Refused
 from app.core.forms import form_status, save_edit, submitted
 from app.core.htmx import render, saved
@@ -65,7 +66,7 @@ def user_password(user_id: int):
 def _user_page(user, form, password_form, status, **context):
     events = db.session.execute(AuditEvent.for_record(user).limit(50)).scalars().all()
     return render("admin/user_edit.html", user=user, form=form, password_form=password_form, events=events,
-                  model=User, status=status, **context)
+                  model=User, names=referenced_names(User, events), status=status, **context)
 
 
 @bp.get("/recycle-bin")

@@ -110,6 +110,8 @@ class Client(RecordMixin, SoftDeleteMixin, db.Model):
         "strategy_layer": _l("Strategy layer"), "value_grade": _l("Value grade"),
         "assessment_score": _l("Assessment score"), "deleted_at": _l("Deleted"), "created_at": _l("Created"),
     }
+    audit_hidden = frozenset({"name_key"})  # derived from the name for duplicate checks
+    audit_references = {"unit_level_id": (UnitLevel, UnitLevel.name)}
 
     @classmethod
     def scope(cls, user):

@@ -18,7 +18,7 @@ from app.archive.queries import (
     unit_level_choices,
 )
 from app.archive.services import save_client, transfer_clients
-from app.core.audit import user_names
+from app.core.audit import referenced_names
 from app.core.forms import form_data, form_status, save_edit, submitted, whole_number
 from app.core.htmx import render, saved, wants_fragment
 from app.core.models import AuditEvent
@@ -114,7 +114,8 @@ def delete(client_id: int):
 def history(client_id: int):
     client = get_or_404(Client, client_id)
     events = db.session.execute(AuditEvent.for_record(client).limit(200)).scalars().all()
-    return render("archive/history.html", client=client, events=events, model=Client, names=user_names(events))
+    return render("archive/history.html", client=client, events=events, model=Client,
+                  names=referenced_names(Client, events))
 
 
 @bp.post("/transfer")

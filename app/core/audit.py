@@ -117,11 +117,15 @@ USER_COLUMNS = frozenset({"owner_id", "assigned_to_id", "user_id"})
 
 
 def shown_value(model, key: str, raw, names: dict | None = None):
-    """A stored audit value as a person reads it: enum labels, user names, 是/否, a dash for nothing."""
+    """A stored audit value as a person reads it: enum labels, the names records point at, a model's own labels
+    for coded values (``audit_choices``), 是/否, a dash for nothing."""
     if raw is None or raw == "":
         return "—"
-    if key in USER_COLUMNS and names and raw in names:
-        return names[raw]
+    if names and (key, raw) in names:
+        return names[(key, raw)]
+    choices = getattr(model, "audit_choices", {}).get(key)
+    if choices and raw in choices:
+        return choices[raw]
     column = model.__table__.c.get(key)
     enum_class = getattr(column.type, "enum_class", None) if column is not None else None
     if enum_class is not None and raw in enum_class._value2member_map_:
@@ -131,11 +135,18 @@ def shown_value(model, key: str, raw, names: dict | None = None):
     return raw
 
 
-def user_names(events) -> dict[int, str]:
-    """Display names of the users that events' changes point at (owner_id, …): one query for a history page."""
-    ids = {value for event in events for key, pair in event.changes.items()
-           if key in USER_COLUMNS for value in pair if isinstance(value, int)}
-    if not ids:
-        return {}
-    rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()
-    return dict(rows)
+def referenced_names(model, events) -> dict[tuple[str, int], str]:
+    """The names of what events' changes point at by id (a user, a unit level…: the model's
+    ``audit_references``), for a history page: one query per kind of reference."""
+    references = dict.fromkeys(USER_COLUMNS, (User, User.display_name)) | getattr(model, "audit_references", {})
+    wanted: dict[str, set[int]] = {}
+    for event_ in events:
+        for key, pair in event_.changes.items():
+            if key in references:
+                wanted.setdefault(key, set()).update(v for v in pair if isinstance(v, int))
+    names = {}
+    for key, ids in wanted.items():
+        target, column = references[key]
+        for record_id, name in db.session.execute(select(target.id, column).where(target.id.in_(ids))):
+            names[(key, record_id)] = name
+    return names

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Enum, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.config import Config
 from app.core.access import Role, sees_all_clients
 from app.core.clock import utcnow
 from app.core.enums import LabeledEnum
@@ -35,6 +36,11 @@ class Audited:
                                                     "updated_by_id", "deleted_by_id"})
     __audit_mask__: frozenset[str] = frozenset()
     field_labels: dict = {}
+    # How a history page shows a change: fields kept from it (derived ones), labels of coded values, and the
+    # (model, name column) an id field points at.
+    audit_hidden: frozenset[str] = frozenset()
+    audit_choices: dict[str, dict] = {}
+    audit_references: dict = {}
 
 
 def label(model_or_record, field: str) -> str:
@@ -113,6 +119,7 @@ class User(UserMixin, RecordMixin, db.Model):
         "active": _l("Active"), "locale": _l("Language"), "password_hash": _l("Password"),
         "calendar_token": _l("Calendar link"), "session_token": _l("Sign-in sessions"),
     }
+    audit_choices = {"locale": Config.LANGUAGES}
 
     @declared_attr
     def updated_by(cls) -> Mapped["User | None"]:

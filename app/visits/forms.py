@@ -15,7 +15,6 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from app.archive.models import Client
 from app.archive.queries import client_choices, client_matches, contact_choices
 from app.core.forms import (
     CheckboxesField,
@@ -28,6 +27,7 @@ from app.core.forms import (
     whole_number,
 )
 from app.visits.enums import Channel, ExtraService, GradeDimension, Method, Purpose, Satisfaction
+from app.visits.models import CadenceRule
 from app.visits.queries import recent_clients
 
 QUICK_METHODS = (Method.ONSITE, Method.PHONE, Method.WECHAT, Method.MEETING, Method.EMAIL)
@@ -193,21 +193,25 @@ class CancelForm(FlaskForm):
 
 class CadenceRuleForm(VersionedFormMixin, FlaskForm):
     dimension = enum_field(_l("Classification"), GradeDimension, required=True)
-    value = StringField(_l("Value"), validators=[DataRequired(), Length(max=20)], filters=[strip])
+    value = SelectField(_l("Value"), validators=[DataRequired()], validate_choice=False)
     channel = enum_field(_l("Channel"), Channel, required=True)
     interval_days = IntegerField(_l("Every (days)"), validators=[DataRequired(), NumberRange(min=1, max=730)])
     purpose = enum_field(_l("Purpose"), Purpose)
 
     data_fields = ("dimension", "value", "channel", "interval_days", "purpose")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each classification's values by their labels, grouped: never a code to type.
+        self.value.choices = {str(dimension.label): [(m.value, str(m.label)) for m in CadenceRule.values_of(dimension)]
+                              for dimension in GradeDimension}
+
     def validate_value(self, field):
         """The value must be one of the chosen classification's values (A–D, 重点突破…)."""
         if self.dimension.data is None:
             return
-        enum_cls = Client.__table__.c[self.dimension.data.value].type.enum_class
-        if field.data not in enum_cls._value2member_map_:
-            choices = "、".join(f"{m.value} ({m.label})" for m in enum_cls)
-            raise ValidationError(_l("Use one of: %(choices)s", choices=choices))
+        if field.data not in CadenceRule.values_of(self.dimension.data)._value2member_map_:
+            raise ValidationError(_l("Choose a value listed under %(dimension)s.", dimension=self.dimension.data.label))
 
 
 class BandDaysForm(FlaskForm):

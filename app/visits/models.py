@@ -127,6 +127,17 @@ class CadenceRule(RecordMixin, db.Model):
     field_labels = {"dimension": _l("Classification"), "value": _l("Value"), "channel": _l("Channel"),
                     "interval_days": _l("Every (days)"), "purpose": _l("Purpose"), "active": _l("Active")}
 
+    @staticmethod
+    def values_of(dimension: GradeDimension):
+        """The client field's enum this classification keys on: its members are the rule's possible values."""
+        return Client.__table__.c[dimension.value].type.enum_class
+
+    @property
+    def value_label(self) -> str:
+        """The value as people read it (A · 全力以赴), never the stored code."""
+        member = self.values_of(self.dimension)._value2member_map_.get(self.value)
+        return str(member.label) if member is not None else self.value
+
 
 class ClientCadence(db.Model):
     """Where each client stands in the return-visit regime, kept current by visits.cadence whenever a touch, a

@@ -43,7 +43,8 @@ def test_assessment_scores_grades_and_keeps_history(client, login_as, db):
                                                                      (ValueGrade.C, ValueGrade.B, 68)]
     assert rows[1].scores["share_of_wallet"] == 5 and rows[1].weights["share_of_wallet"] == 20
     html = client.get(f"/clients/{record.id}").get_data(as_text=True)
-    assert "得分 68，等级 B" in html and "C → B (68)" in html and "李晓燕" in html
+    assert "得分 68，等级 B · " in html and "C → B (68)" in html and "李晓燕" in html
+    assert "等级 B — B" not in html  # the grade said once, with its meaning
 
 
 def test_a_manual_grade_needs_a_reason(client, login_as, db):
@@ -115,7 +116,7 @@ def test_manager_hands_clients_over_and_history_names_both_reps(client, login_as
     owners = {c.id: c.owner_id for c in db.session.execute(select(Client)).scalars()}
     assert owners == {first.id: new.id, second.id: new.id, untouched.id: old.id}
     html = client.get(f"/clients/{first.id}/history").get_data(as_text=True)
-    assert "负责人: <del>李晓燕</del> → <ins>张伟</ins>" in html
+    assert "负责人：<del>李晓燕</del> → <ins>张伟</ins>" in html
 
 
 def test_transfer_to_a_service_user_is_refused(client, login_as, db):

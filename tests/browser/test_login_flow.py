@@ -27,7 +27,7 @@ def test_sign_in_search_and_sign_out_on_a_tablet(page, live_server, db):
     page.get_by_role("button", name="登录").click()
     expect(page).to_have_url(f"{live_server}/clients/")
     expect(page.get_by_text("共 2 个客户")).to_be_visible()
-    assert page.evaluate("typeof window.htmx") == "object"  # the SRI-checked script ran
+    page.wait_for_function("typeof window.htmx === 'object'")  # the SRI-checked script ran (once loaded)
 
     # search as you type: htmx swaps the list and keeps the URL bookmarkable
     page.get_by_role("searchbox").press_sequentially("喆堃")

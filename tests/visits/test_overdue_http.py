@@ -91,14 +91,19 @@ def test_regime_pages_issue_a_fixed_number_of_queries(client, login_as, db, froz
     assert count_queries(client, query_counter, url) == few
 
 
-def test_cadence_rule_admin_checks_the_value(client, login_as, db):
+def test_cadence_rule_values_are_chosen_by_their_labels_and_checked(client, login_as, db):
     login_as("admin")
-    bad = client.post("/visits/rules/new", data={"dimension": "value_grade", "value": "Z", "channel": "phone",
-                                                 "interval_days": 10})
-    assert bad.status_code == 422 and "请使用以下取值之一" in bad.get_data(as_text=True)
+    form = client.get("/visits/rules/new").get_data(as_text=True)
+    assert '<optgroup label="价值等级">' in form and '<option value="B">B' in form
+    assert '<input id="value"' not in form  # no code to type
+    bad = client.post("/visits/rules/new", data={"dimension": "value_grade", "value": "breakthrough",
+                                                 "channel": "phone", "interval_days": 10})
+    assert bad.status_code == 422 and "请选择“价值等级”下列出的值" in bad.get_data(as_text=True)
     good = client.post("/visits/rules/new", data={"dimension": "value_grade", "value": "B", "channel": "phone",
                                                   "interval_days": 10})
     assert good.status_code == 302 and db.session.execute(select(CadenceRule.interval_days)).scalar_one() == 10
+    rules = client.get("/visits/rules").get_data(as_text=True)
+    assert "<td>B · " in rules and "<td>B</td>" not in rules  # the list shows the label too
 
 
 def test_a_long_overdue_list_is_counted_up_to_a_cap_on_today_and_its_page(client, login_as, db, frozen, regime,

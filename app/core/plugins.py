@@ -6,7 +6,7 @@ lists; the order number decides where an entry shows (lower first)."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -98,8 +98,16 @@ def _allowed(entries: list[Entry]) -> list[tuple[str, object]]:
             if e.endpoint in current_app.view_functions and has_role(current_user, e.roles)]
 
 
-def main_nav() -> list[tuple[str, object]]:
-    return _allowed(NAVIGATION) + _allowed(SETTINGS_PAGES)
+def main_nav() -> list[tuple[str, object, bool]]:
+    """(endpoint, label, current) of the entries the user may open. One entry is current: the one whose address
+    is the longest start of this page's (拜访回访 on /visits/care, 回访制度 on /visits/rules/5; 今日 only on /)."""
+    entries = [(endpoint, label, url_for(endpoint))
+               for endpoint, label in _allowed(NAVIGATION) + _allowed(SETTINGS_PAGES)]
+    path = request.path
+    matching = [url for _e, _l, url in entries
+                if path == url or (url != "/" and path.startswith(url if url.endswith("/") else url + "/"))]
+    current = max(matching, key=len, default=None)
+    return [(endpoint, label, url == current) for endpoint, label, url in entries]
 
 
 def client_panels(client, user, **overrides) -> list[Markup]:

@@ -19,8 +19,9 @@ from app.archive.queries import (
 )
 from app.archive.services import save_client, transfer_clients
 from app.core.audit import referenced_names
+from app.core.errors import Refused
 from app.core.forms import form_data, form_status, save_edit, submitted, whole_number
-from app.core.htmx import render, saved, wants_fragment
+from app.core.htmx import is_htmx, render, saved, wants_fragment
 from app.core.models import AuditEvent
 from app.core.navigation import safe_next
 from app.core.paging import page_number
@@ -122,10 +123,20 @@ def history(client_id: int):
 @role_required(*ASSIGNERS)
 def transfer():
     ids = [whole_number(i) for i in request.form.getlist("client_ids") if whole_number(i)]
-    moved = transfer_clients(ids, whole_number(request.form.get("owner_id")), current_user)
-    db.session.commit()
-    if moved is None:
-        flash(_("Choose an active sales rep or manager to hand the clients over to."), "error")
-    else:
-        flash(_("%(count)s clients handed over.", count=moved), "success")
-    return redirect(safe_next(request.form.get("next"), url_for("archive.index")))
+    back = safe_next(request.form.get("next"), url_for("archive.index"))
+    try:
+        moved = transfer_clients(ids, whole_number(request.form.get("owner_id")), current_user)
+    except Refused as refused:
+        db.session.rollback()
+        if is_htmx():  # the ticks and the chosen owner stay as they are; the reason shows by the button
+            return render("archive/_transfer_message.html", status=422, message=refused.message, error=True)
+        flash(refused.message, "error")
+        return redirect(back)
+    message = _("%(count)s clients handed over.", count=moved)
+    if is_htmx():
+        db.session.commit()
+        response = render("archive/_transfer_message.html", message=message)
+        response.headers["HX-Refresh"] = "true"  # the list shows the new owners
+        flash(message, "success")
+        return response
+    return saved(back, message)

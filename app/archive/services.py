@@ -48,12 +48,14 @@ def save_asset(asset: Asset, data: dict) -> Asset:
     return asset
 
 
-def transfer_clients(client_ids: list[int], owner_id: int | None, user) -> int | None:
-    """Hand clients over to another rep (接收前任客户经理的客户资料); the audit trail records each owner change.
-    None when the new owner is not an active sales rep or manager."""
+def transfer_clients(client_ids: list[int], owner_id: int | None, user) -> int:
+    """Hand clients over to another rep (接收前任客户经理的客户资料); the audit trail records each owner change
+    (and the visits domain moves their planned visits along). Refused without clients or a valid new owner."""
+    if not client_ids:
+        raise Refused(_("Tick the clients to hand over first."))
     owner = db.session.execute(owner_choices().where(User.id == owner_id)).scalar_one_or_none()
     if owner is None:
-        return None
+        raise Refused(_("Choose an active sales rep or manager to hand the clients over to."), "owner_id")
     clients = db.session.execute(visible(select(Client).where(Client.id.in_(client_ids)), Client, user)).scalars()
     moved = 0
     for client in clients:

@@ -12,6 +12,7 @@ from app.visits import (  # noqa: E402
     cadence,  # noqa: F401  (keeps client_cadence current on every flush)
     demo,  # noqa: F401  (registers the visits' part of seed-demo)
     filters,  # noqa: F401  (adds the 5-3-2 band to the client list)
+    handover,  # noqa: F401  (planned visits move with a client handed over)
     models,
     panel,  # noqa: F401  (adds the visits section to the client page)
     routes,  # noqa: F401

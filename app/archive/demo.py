@@ -23,7 +23,7 @@ from app.archive.models import (
 )
 from app.archive.occurrences import refresh_next_occurrences
 from app.archive.queries import assessment_settings
-from app.archive.rules import CRITERIA, assessment_score, grade_for_score, normalise_name
+from app.archive.rules import CRITERIA, assessment_score, grade_for_score, name_pinyin, normalise_name
 from app.core.demo import Bulk, record_stamps
 from app.core.plugins import demo_seeder
 from app.extensions import db
@@ -170,8 +170,9 @@ def _seed_client(bulk: Bulk, rng: random.Random, client_no: int, taken: set[str]
     size = beds or 5
     established = rng.randint(1950, 2015)
     assessed = _assessment(rng, *context["settings"]) if rng.random() < .85 else None
+    spelled = name_pinyin(name)
     client_id = bulk.add(
-        Client, name=name, name_key=normalise_name(name),
+        Client, name=name, name_key=normalise_name(name), pinyin=spelled[0], pinyin_initials=spelled[1],
         short_name=city + name.removeprefix(city).removeprefix("市").removeprefix(district)[:2],
         category=kind, unit_level_id=context["levels"][level], region=region, city=city,
         address=f"{city}市{district}{rng.choice(('人民路', '解放路', '建设路', '滨江路'))}{rng.randint(1, 300)}号",

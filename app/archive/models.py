@@ -3,7 +3,20 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, SmallInteger, String, Text, exists, select
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+    event,
+    exists,
+    inspect,
+    select,
+)
 from sqlalchemy.orm import Mapped, aliased, declared_attr, mapped_column, relationship
 
 from app.archive.enums import (
@@ -25,6 +38,7 @@ from app.archive.enums import (
     StrategyLayer,
     ValueGrade,
 )
+from app.archive.rules import name_pinyin
 from app.core.clock import utcnow
 from app.core.models import RecordMixin, SoftDeleteMixin, User, enum_column
 from app.extensions import db
@@ -51,12 +65,15 @@ class Client(RecordMixin, SoftDeleteMixin, db.Model):
     # The list's filter panel reads the distinct places from this index alone.
     __table_args__ = (
         Index("ix_clients_region_city", "region", "city"),
-        # A rep's clients in name order (their list; festival greetings) without walking everyone's.
-        Index("ix_clients_owner_name", "owner_id", "deleted_at", "name"),
+        # A rep's clients in name (pinyin) order (their list; festival greetings) without walking everyone's.
+        Index("ix_clients_owner_name", "owner_id", "deleted_at", "pinyin"),
     )
 
     name: Mapped[str] = mapped_column(String(200), index=True)
     name_key: Mapped[str] = mapped_column(String(200), index=True, default="")
+    # Derived from the name (archive.rules.name_pinyin): the list's name order, and search by pinyin.
+    pinyin: Mapped[str] = mapped_column(String(800), index=True, default="")
+    pinyin_initials: Mapped[str] = mapped_column(String(200), default="")
     short_name: Mapped[str] = mapped_column(String(80), default="")
     category: Mapped[ClientCategory | None] = enum_column(ClientCategory, index=True)
     unit_level_id: Mapped[int | None] = mapped_column(ForeignKey("unit_levels.id"), index=True)
@@ -110,7 +127,7 @@ class Client(RecordMixin, SoftDeleteMixin, db.Model):
         "strategy_layer": _l("Strategy layer"), "value_grade": _l("Value grade"),
         "assessment_score": _l("Assessment score"), "deleted_at": _l("Deleted"), "created_at": _l("Created"),
     }
-    audit_hidden = frozenset({"name_key"})  # derived from the name for duplicate checks
+    audit_hidden = frozenset({"name_key", "pinyin", "pinyin_initials"})  # derived from the name
     audit_references = {"unit_level_id": (UnitLevel, UnitLevel.name)}
 
     @classmethod
@@ -121,6 +138,14 @@ class Client(RecordMixin, SoftDeleteMixin, db.Model):
     def __str__(self) -> str:
         return self.name
 
+
+
+@event.listens_for(Client, "before_insert")
+@event.listens_for(Client, "before_update")
+def _spell_the_name(_mapper, _connection, client: Client) -> None:
+    """The pinyin follows the name however the client is written (form, import, script)."""
+    if not client.pinyin or inspect(client).attrs.name.history.has_changes():
+        client.pinyin, client.pinyin_initials = name_pinyin(client.name)
 
 class ClientOwned:
     """A record attached to a client: seen by whoever sees the client, gone with it."""

@@ -1,4 +1,5 @@
 """Reads of the archive, always through the scoping helper."""
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
@@ -41,12 +42,13 @@ ENUM_FILTERS = {
 }
 SORT_LABELS = {"name": _l("Name"), "-updated": _l("Recently changed"), "grade": _l("Value grade"),
                "status": _l("Lifecycle status"), "city": _l("Region and city"), "-created": _l("Newest")}
+PINYIN = re.compile(r"[A-Za-z]{2,}")
 SORTS = {
-    "name": (Client.name,),
+    "name": (Client.pinyin, Client.name),  # 重庆 before 自贡, as a Chinese reader expects
     "-updated": (Client.updated_at.desc(),),
-    "grade": (Client.value_grade.is_(None), Client.value_grade, Client.name),
-    "status": (Client.status, Client.name),
-    "city": (Client.region, Client.city, Client.name),
+    "grade": (Client.value_grade.is_(None), Client.value_grade, Client.pinyin),
+    "status": (Client.status, Client.pinyin),
+    "city": (Client.region, Client.city, Client.pinyin),
     "-created": (Client.created_at.desc(),),
 }
 
@@ -119,8 +121,12 @@ def client_list(user, filters: ClientFilters | None = None) -> Select:
         contact_match = exists().where(
             Contact.client_id == Client.id, Contact.deleted_at.is_(None),
             or_(Contact.name.ilike(pattern), Contact.mobile.ilike(mobile), Contact.phone.ilike(pattern)))
-        stmt = stmt.where(or_(Client.name.ilike(pattern), Client.short_name.ilike(pattern),
-                              Client.phone.ilike(pattern), contact_match))
+        matches = [Client.name.ilike(pattern), Client.short_name.ilike(pattern), Client.phone.ilike(pattern),
+                   contact_match]
+        if PINYIN.fullmatch(filters.q.strip()):  # "mianyang", "mysrmyy" → 绵阳市人民医院
+            spelled = f"%{filters.q.strip().lower()}%"
+            matches += [Client.pinyin.like(spelled), Client.pinyin_initials.like(spelled)]
+        stmt = stmt.where(or_(*matches))
     if filters.owner:
         stmt = stmt.where(Client.owner_id == filters.owner)
     if filters.region:

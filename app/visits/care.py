@@ -41,7 +41,7 @@ def key_contacts(user) -> list[Contact]:
     stmt = (visible(select(Contact), Contact, user).join(Client, Contact.client_id == Client.id)
             .where(Client.owner_id == user.id, Client.deleted_at.is_(None), Contact.is_key_person.is_(True),
                    Contact.still_at_client.is_(True))
-            .order_by(Client.name, Contact.name).limit(MAX_FESTIVAL_CONTACTS))
+            .order_by(Client.pinyin, Contact.name).limit(MAX_FESTIVAL_CONTACTS))
     return db.session.execute(stmt).unique().scalars().all()
 
 

@@ -212,3 +212,22 @@ def test_a_new_contacts_lunar_birthday_can_fall_in_a_leap_month(client, login_as
                                   "birthday_leap": "y"}).status_code == 302
     special = db.session.execute(select(SpecialDate)).scalar_one()
     assert (special.is_lunar, special.is_leap_month, special.month, special.day) == (True, True, 6, 3)
+
+
+def test_pinyin_finds_a_client_by_full_spelling_or_initials_and_names_sort_in_pinyin(client, login_as, db):
+    rep = login_as("sales")
+    for name in ("自贡市第一人民医院", "绵阳市人民医院", "重庆市第一人民医院", "长寿区博爱医院"):
+        ClientFactory(owner_id=rep.id, name=name)
+    ClientFactory(owner_id=make_user("sales").id, name="绵阳市中心医院")  # another rep's: never found
+    db.session.commit()
+    for typed in ("mianyang", "mysrmyy", "MianYangShi", "myS"):
+        page = client.get("/clients/", query_string={"q": typed}).get_data(as_text=True)
+        assert ">绵阳市人民医院</a>" in page and "绵阳市中心医院" not in page and "自贡" not in page, typed
+    listing = client.get("/clients/").get_data(as_text=True)
+    order = ["长寿区博爱医院", "重庆市第一人民医院", "绵阳市人民医院", "自贡市第一人民医院"]
+    assert sorted(order, key=listing.index) == order  # chang < chong < mian < zi, not by code point (自 < 重)
+
+    renamed = db.session.execute(select(Client).where(Client.name == "长寿区博爱医院")).scalar_one()
+    renamed.name = "遂宁市中心医院"
+    db.session.commit()
+    assert ">遂宁市中心医院</a>" in client.get("/clients/", query_string={"q": "snszxyy"}).get_data(as_text=True)

@@ -18,7 +18,7 @@ def test_handing_clients_over_keeps_the_ticks_and_carries_planned_visits(page, l
     leaving = make_user("sales", username="lixy", display_name="李晓燕")
     taking = make_user("sales", username="zhangw", display_name="张伟")
     first = ClientFactory(name="南充市中心医院", owner_id=leaving.id)
-    second = ClientFactory(name="宜宾市第二人民医院", owner_id=leaving.id)
+    ClientFactory(name="宜宾市第二人民医院", owner_id=leaving.id)
     ClientFactory(name="自贡市第一人民医院", owner_id=leaving.id)
     planned = InteractionFactory(client_id=first.id, user_id=leaving.id, planned=True,
                                  planned_at=utcnow() + timedelta(days=3))

@@ -69,6 +69,7 @@ PAGES = (
     Page("clients-last", "clients, last page", "/clients/?page={last}"),
     Page("search", "search q=医院", f"/clients/?q={SEARCH}"),
     Page("search-htmx", "search q=医院 (htmx fragment)", f"/clients/?q={SEARCH}", htmx=True),
+    Page("search-pinyin", "search q=yiyuan (pinyin)", "/clients/?q=yiyuan"),
     Page("client", "client page", "/clients/{client}"),
     Page("client-edit", "client edit form", "/clients/{client}/edit"),
     Page("client-history", "client change history", "/clients/{client}/history"),

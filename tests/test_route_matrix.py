@@ -109,6 +109,7 @@ ROUTES = {
     "visits.edit": scoped(ids("visit"), service=403),
     "visits.reschedule": scoped(ids("visit"), service=403),
     "visits.cancel": scoped(ids("visit"), service=403),
+    "visits.missed": scoped(ids("visit"), service=403),
     "visits.attachment_add": scoped(ids("visit"), service=403),
     "visits.quick_log": scoped(ids("client"), service=gap(NOT_SERVICE_TOUCH)),
     "visits.greet": scoped(ids("contact"), service=gap(NOT_SERVICE_TOUCH)),

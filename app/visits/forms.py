@@ -150,6 +150,7 @@ class PlanForm(FlaskForm):
     talking_points = TextAreaField(_l("Talking points"), filters=[strip])
     participants = StringField(_l("Participants"), validators=[Length(max=200)], filters=[strip])
     fallback_plan = TextAreaField(_l("Fallback plan if the talk fails"), filters=[strip])
+    confirm_clash = BooleanField(_l("Plan it anyway"))
 
     data_fields = ("stops", "day", "start", "minutes_between", "method", "purpose", "agenda", "talking_points",
                    "participants", "fallback_plan")

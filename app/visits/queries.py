@@ -70,6 +70,14 @@ def planned_between(user, start: datetime, end: datetime) -> Select:
             .order_by(Interaction.planned_at, Interaction.route_order))
 
 
+def to_record(user, now: datetime) -> Select:
+    """The user's planned visits whose time has passed: each took place (record it), moved or did not happen."""
+    return (visible(select(Interaction), Interaction, user)
+            .where(Interaction.user_id == user.id, Interaction.status == InteractionStatus.PLANNED,
+                   Interaction.planned_at < now)
+            .order_by(Interaction.planned_at.desc(), Interaction.id.desc()))
+
+
 def last_touches(user) -> dict[tuple[int, str | None], datetime]:
     """(client id, channel) → the last done touch on that clock, and (client id, None) → the last of any kind,
     for the clients the user may see (from client_cadence)."""

@@ -1,19 +1,28 @@
 """Planning visits (one, or a route for a day), completing the record, rescheduling and cancelling."""
-from flask import request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.archive.queries import contact_choices
-from app.core.clock import local_today
+from app.core.clock import local_now, local_today
+from app.core.errors import Refused
 from app.core.forms import form_data, form_status, save_edit, submitted, whole_number
 from app.core.htmx import render, saved
+from app.core.navigation import safe_next
 from app.core.scoping import get_or_404
 from app.visits import bp
 from app.visits.access import changeable
 from app.visits.enums import InteractionStatus
 from app.visits.forms import CancelForm, CompleteForm, PlanForm, RescheduleForm, client_offers
 from app.visits.models import Interaction
-from app.visits.services import cancel_visit, complete_visit, plan_route, reschedule_visit
+from app.visits.services import (
+    cancel_visit,
+    clashing_visits,
+    complete_visit,
+    mark_missed,
+    plan_route,
+    reschedule_visit,
+)
 
 
 @bp.route("/plan", methods=["GET", "POST"])
@@ -25,12 +34,35 @@ def plan():
     kept, found = client_offers(current_user, [stop.data for stop in form.stops], form.client_query.data, limit=20)
     for stop in form.stops:
         stop.choices = [("", _("— no stop —")), *kept, *found]
+    clashes = []
     if not form.find.data and form.validate_on_submit():
-        visits = plan_route(form_data(form), current_user)
-        return saved(url_for("visits.index"), _("%(count)s visits planned for %(day)s.", count=len(visits),
-                                                 day=form.day.data.isoformat()))
+        data = form_data(form)
+        clashes = [] if form.confirm_clash.data else clashing_visits(data)
+        if not clashes:
+            try:
+                visits = plan_route(data, current_user, local_now())
+            except Refused as refused:
+                refused.show_on(form)
+            else:
+                return saved(url_for("visits.index"), _("%(count)s visits planned for %(day)s.", count=len(visits),
+                                                         day=form.day.data.isoformat()))
+    status = 422 if clashes else form_status(form)
     return render("visits/plan.html", block="route_stops" if form.find.data else None, form=form, found=found,
-                  status=form_status(form))
+                  clashes=clashes, status=status)
+
+
+@bp.post("/<int:visit_id>/missed")
+@login_required
+def missed(visit_id: int):
+    """One tap on Today: the planned visit did not take place."""
+    visit = changeable(get_or_404(Interaction, visit_id), current_user)
+    try:
+        mark_missed(visit)
+    except Refused as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("visits.detail", visit_id=visit.id))
+    return saved(safe_next(request.form.get("next"), url_for("dashboard.today")),
+                 _("Marked as not taken place: %(name)s.", name=visit.client.name))
 
 
 @bp.route("/<int:visit_id>/edit", methods=["GET", "POST"])

@@ -92,18 +92,40 @@ def log_greeting(contact: Contact, data: dict, user) -> Interaction | None:
     return visit
 
 
-def plan_route(data: dict, user) -> list[Interaction]:
-    """One planned visit per stop, the first at the start time and the next ones spaced by the minutes given."""
+CLASH_WINDOW = timedelta(hours=1)  # two visits to one client closer than this are probably one visit twice
+
+
+def route_times(data: dict) -> list[tuple[int, datetime]]:
+    """(client id, time) of each stop: the first at the start time, the next ones spaced by the minutes given."""
     hour, minute = (int(part) for part in data["start"].split(":"))
     first = datetime.combine(data["day"], time(hour, minute))
     stops = [stop for stop in data["stops"] if stop]
+    return [(client_id, first + timedelta(minutes=data["minutes_between"] * n)) for n, client_id in enumerate(stops)]
+
+
+def clashing_visits(data: dict) -> list[Interaction]:
+    """Visits already planned for a stop's client within an hour of its time (by anyone): worth a second look."""
+    found = []
+    for client_id, at in route_times(data):
+        found += db.session.execute(select(Interaction).where(
+            Interaction.client_id == client_id, Interaction.status == InteractionStatus.PLANNED,
+            Interaction.deleted_at.is_(None), Interaction.planned_at.between(at - CLASH_WINDOW, at + CLASH_WINDOW))
+        ).unique().scalars().all()
+    return found
+
+
+def plan_route(data: dict, user, now: datetime) -> list[Interaction]:
+    """One planned visit per stop. Refused when the first would already be past (``now``, local): a visit that
+    took place is logged, not planned."""
+    times = route_times(data)
+    if times and times[0][1] < now:
+        raise Refused(_("That time has passed. A visit that took place is logged with the quick log."), "start")
     details = {name: data.get(name) for name in ("method", "purpose", "agenda", "talking_points", "participants",
                                                  "fallback_plan")}
     visits = []
-    for order, client_id in enumerate(stops, start=1):
-        visit = Interaction(client_id=client_id, user_id=user.id, status=InteractionStatus.PLANNED,
-                            planned_at=first + timedelta(minutes=data["minutes_between"] * (order - 1)),
-                            route_order=order if len(stops) > 1 else None)
+    for order, (client_id, at) in enumerate(times, start=1):
+        visit = Interaction(client_id=client_id, user_id=user.id, status=InteractionStatus.PLANNED, planned_at=at,
+                            route_order=order if len(times) > 1 else None)
         apply(visit, details)
         db.session.add(visit)
         visits.append(visit)
@@ -133,6 +155,13 @@ def reschedule_visit(visit: Interaction, data: dict) -> None:
 def cancel_visit(visit: Interaction, data: dict) -> None:
     visit.status = InteractionStatus.CANCELLED
     visit.cancel_reason = data["reason"]
+
+
+def mark_missed(visit: Interaction) -> None:
+    """A planned visit whose time passed without taking place: off the to-record list, kept in the history."""
+    if visit.status != InteractionStatus.PLANNED:
+        raise Refused(_("Only a planned visit can be changed this way."))
+    visit.status = InteractionStatus.MISSED
 
 
 def attach_to_visit(visit: Interaction, upload, caption: str, user):

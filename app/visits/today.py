@@ -4,12 +4,13 @@ from datetime import datetime, time, timedelta
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 
+from app.core.clock import local_now
 from app.core.paging import paginate
 from app.core.plugins import today_section
 from app.visits import regime
 from app.visits.care import care_days, mark_greeted
 from app.visits.forms import GreetForm, quick_log_form
-from app.visits.queries import planned_between
+from app.visits.queries import planned_between, to_record
 
 TEMPLATE = "visits/_today.html"
 SHOWN = 10  # Today is a summary: each section shows this many and links to its full list
@@ -26,6 +27,12 @@ def planned_today(day, user, **_overrides) -> Markup:
     planned = paginate(planned_between(user, start, start + timedelta(days=1)), 1, SHOWN)
     return _block("today_planned", planned=planned.items, planned_total=planned.shown_total,
                   planned_more=planned.has_next)
+
+
+@today_section(order=15)
+def visits_to_record(day, user, **_overrides) -> Markup:
+    passed = paginate(to_record(user, min(local_now(), datetime.combine(day, time.min))), 1, SHOWN)
+    return _block("today_to_record", visits=passed.items, total=passed.shown_total, more=passed.has_next)
 
 
 @today_section(order=20)

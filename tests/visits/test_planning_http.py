@@ -131,3 +131,45 @@ def test_planning_from_a_client_page_starts_with_that_client(client, login_as, d
     db.session.commit()
     page = client.get(f"/visits/plan?client_id={record.id}").get_data(as_text=True)
     assert f'<option selected value="{record.id}">德阳市人民医院' in page
+
+
+def test_a_visit_in_the_past_is_refused_and_one_beside_another_asks_first(client, login_as, db, app, monkeypatch):
+    from datetime import date
+
+    monkeypatch.setitem(app.config, "KEYUAN_TODAY", date(2027, 3, 2))
+    rep = login_as("sales")
+    record = ClientFactory(owner_id=rep.id, name="南充市中心医院")
+    InteractionFactory(client_id=record.id, user_id=rep.id, planned=True, planned_at=datetime(2027, 3, 5, 10, 0))
+    db.session.commit()
+    form = {"stops-0": record.id, "start": "10:30", "minutes_between": 60, "method": "onsite", "purpose": "routine"}
+
+    past = client.post("/visits/plan", data=form | {"day": "2027-03-01"})
+    assert past.status_code == 422 and "这个时间已经过去" in past.get_data(as_text=True)
+
+    clash = client.post("/visits/plan", data=form | {"day": "2027-03-05"})
+    page = clash.get_data(as_text=True)
+    assert clash.status_code == 422 and "前后一小时内已有计划拜访" in page and 'name="confirm_clash"' in page
+    assert len(db.session.execute(select(Interaction)).scalars().all()) == 1  # nothing planned yet
+    assert client.post("/visits/plan", data=form | {"day": "2027-03-05", "confirm_clash": "y"}).status_code == 302
+    assert len(db.session.execute(select(Interaction)).scalars().all()) == 2
+
+
+def test_a_planned_visit_whose_day_passed_waits_on_today_to_be_recorded(client, login_as, db, app, monkeypatch):
+    from datetime import date
+
+    monkeypatch.setitem(app.config, "KEYUAN_TODAY", date(2027, 3, 2))
+    rep = login_as("sales")
+    record = ClientFactory(owner_id=rep.id, name="南充市中心医院")
+    passed = InteractionFactory(client_id=record.id, user_id=rep.id, planned=True,
+                                planned_at=datetime(2027, 2, 26, 9, 0))
+    db.session.commit()
+    today = client.get("/").get_data(as_text=True)
+    section = today[today.index('id="today-to-record"'):]
+    assert "南充市中心医院" in section and f"/visits/{passed.id}/edit" in section
+    assert f"/visits/{passed.id}/reschedule" in section and f"/visits/{passed.id}/missed" in section
+
+    assert client.post(f"/visits/{passed.id}/missed").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Interaction, passed.id).status == InteractionStatus.MISSED
+    assert 'id="today-to-record"' not in client.get("/").get_data(as_text=True)
+    assert client.post(f"/visits/{passed.id}/missed", follow_redirects=True).status_code == 200  # said, not 500

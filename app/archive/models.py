@@ -128,6 +128,7 @@ class Client(RecordMixin, SoftDeleteMixin, db.Model):
         "assessment_score": _l("Assessment score"), "deleted_at": _l("Deleted"), "created_at": _l("Created"),
     }
     audit_hidden = frozenset({"name_key", "pinyin", "pinyin_initials"})  # derived from the name
+    handover_note = ""  # not stored: said with a handover, written to the timeline by the visits domain
     audit_references = {"unit_level_id": (UnitLevel, UnitLevel.name)}
 
     @classmethod

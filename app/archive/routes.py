@@ -125,7 +125,8 @@ def transfer():
     ids = [whole_number(i) for i in request.form.getlist("client_ids") if whole_number(i)]
     back = safe_next(request.form.get("next"), url_for("archive.index"))
     try:
-        moved = transfer_clients(ids, whole_number(request.form.get("owner_id")), current_user)
+        moved = transfer_clients(ids, whole_number(request.form.get("owner_id")), current_user,
+                                 request.form.get("note", "").strip()[:500])
     except Refused as refused:
         db.session.rollback()
         if is_htmx():  # the ticks and the chosen owner stay as they are; the reason shows by the button

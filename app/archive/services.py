@@ -48,7 +48,7 @@ def save_asset(asset: Asset, data: dict) -> Asset:
     return asset
 
 
-def transfer_clients(client_ids: list[int], owner_id: int | None, user) -> int:
+def transfer_clients(client_ids: list[int], owner_id: int | None, user, note: str = "") -> int:
     """Hand clients over to another rep (接收前任客户经理的客户资料); the audit trail records each owner change
     (and the visits domain moves their planned visits along). Refused without clients or a valid new owner."""
     if not client_ids:
@@ -61,6 +61,7 @@ def transfer_clients(client_ids: list[int], owner_id: int | None, user) -> int:
     for client in clients:
         if client.owner_id != owner.id:
             client.owner_id = owner.id
+            client.handover_note = note  # the visits domain puts it on the client's timeline
             moved += 1
     db.session.flush()
     return moved

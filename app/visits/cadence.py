@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.archive.enums import Lifecycle
 from app.archive.models import Client
-from app.visits.enums import Channel, GradeDimension, InteractionStatus
+from app.visits.enums import Channel, GradeDimension, InteractionStatus, Method
 from app.visits.models import CadenceRule, ClientCadence, Interaction
 from app.visits.queries import CHANNEL
 from app.visits.rules import Rule, interval_for, next_due
@@ -32,6 +32,7 @@ def _rows(connection, client_ids: list[int], rules: list[Rule]) -> list[dict]:
     touches: dict[int, dict] = {}
     done = (select(Interaction.client_id, CHANNEL.label("channel"), func.max(Interaction.done_at))
             .where(Interaction.client_id.in_(client_ids), Interaction.status == InteractionStatus.DONE,
+                   Interaction.method != Method.NOTE,
                    Interaction.deleted_at.is_(None), Interaction.done_at.is_not(None))
             .group_by(Interaction.client_id, CHANNEL))
     for client_id, channel, at in connection.execute(done):

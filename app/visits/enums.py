@@ -22,6 +22,7 @@ class Method(LabeledEnum):
     BUSINESS_EVENT = "business_event", _l("Business event")
     SITE_TOUR = "site_tour", _l("Site tour")
     LETTER = "letter", _l("Letter")
+    NOTE = "note", _l("Internal note")  # on the timeline, not a touch: resets no clock, counts as no follow-up
 
     @property
     def channel(self) -> "Channel | None":
@@ -44,6 +45,7 @@ class Purpose(LabeledEnum):
     PROMOTION = "promotion", _l("Product promotion")
     NEGOTIATION = "negotiation", _l("Negotiation")
     PAYMENT = "payment", _l("Payment follow-up")
+    HANDOVER = "handover", _l("Client handover")
     FESTIVAL = "festival", _l("Festival greeting")
     OTHER = "other", _l("Other")
 

@@ -10,7 +10,7 @@ from app.archive.models import Client
 from app.core.forms import whole_number
 from app.core.scoping import visible
 from app.extensions import db
-from app.visits.enums import CHANNEL_OF, Channel, InteractionStatus
+from app.visits.enums import CHANNEL_OF, Channel, InteractionStatus, Method
 from app.visits.models import ClientCadence, Interaction
 
 CHANNEL = case(*[(Interaction.method.in_([m for m, c in CHANNEL_OF.items() if c == channel]), channel.value)
@@ -96,7 +96,8 @@ def follow_ups_since(client: Client, user, since: datetime | None = None) -> int
     """Done touches of the client since ``since`` (the last won deal once deals exist): the seeds say most
     sales close between the 4th and 11th follow-up."""
     stmt = visible(select(func.count(Interaction.id)).where(Interaction.client_id == client.id,
-                                                             Interaction.status == InteractionStatus.DONE),
+                                                             Interaction.status == InteractionStatus.DONE,
+                                                             Interaction.method != Method.NOTE),
                    Interaction, user)
     if since:
         stmt = stmt.where(Interaction.done_at > since)

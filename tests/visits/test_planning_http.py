@@ -173,3 +173,23 @@ def test_a_planned_visit_whose_day_passed_waits_on_today_to_be_recorded(client, 
     assert db.session.get(Interaction, passed.id).status == InteractionStatus.MISSED
     assert 'id="today-to-record"' not in client.get("/").get_data(as_text=True)
     assert client.post(f"/visits/{passed.id}/missed", follow_redirects=True).status_code == 200  # said, not 500
+
+
+def test_a_handover_note_lands_on_the_timeline_without_counting_as_a_touch(client, login_as, db):
+    from app.archive.models import Client
+    from app.visits.models import ClientCadence
+
+    login_as("manager")
+    leaving, taking = make_user("sales"), make_user("sales")
+    record = ClientFactory(owner_id=leaving.id, name="南充市中心医院")
+    db.session.commit()
+    response = client.post("/clients/transfer", data={"client_ids": [record.id], "owner_id": taking.id,
+                                                      "note": "李晓燕调往成都，信息科王主任已知悉"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Client, record.id).owner_id == taking.id
+    page = client.get(f"/clients/{record.id}").get_data(as_text=True)
+    timeline = page[page.index('class="timeline"'):]
+    assert "李晓燕调往成都，信息科王主任已知悉" in timeline and "内部备注" in timeline
+    assert "已跟进 0 次" in page  # a note is no follow-up
+    assert db.session.get(ClientCadence, record.id).last_touch_at is None  # nor a touch for 5-3-2 or the clocks

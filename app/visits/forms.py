@@ -48,7 +48,7 @@ class QuickLogForm(NextStepMixin, FlaskForm):
     """The tablet moment: on the client page its contacts to tick, on Today the client to find and pick."""
 
     client_query = StringField(_l("Client"), validators=[Length(max=80)], filters=[strip],
-                               description=_l("Part of the name, a contact or a phone number"))
+                               description=_l("Part of the name or its pinyin, a contact or a phone number"))
     client_id = RadioField(_l("Pick the client"), coerce=whole_number, validate_choice=False)
     method = enum_radio(_l("Method"), Method, QUICK_METHODS, default=Method.ONSITE)
     contact_ids = CheckboxesField(_l("Contacts"), coerce=int, validators=[Optional()])
@@ -133,8 +133,8 @@ class PlanForm(FlaskForm):
     """Plan one visit, or a route of up to six clients for one day, stops in the order given."""
 
     client_query = StringField(_l("Find a client"), validators=[Length(max=80)], filters=[strip],
-                               description=_l("Part of the name, a contact or a phone number; the stops then "
-                                              "offer what it found"))
+                               description=_l("Part of the name or its pinyin, a contact or a phone number; the "
+                                              "stops then offer what it found"))
     find = SubmitField(_l("Search"))
     stops = FieldList(SelectField(coerce=whole_number, validators=[Optional()]),
                       min_entries=ROUTE_STOPS, max_entries=ROUTE_STOPS)

@@ -108,3 +108,24 @@ def test_a_contacts_dates_read_in_chinese_punctuation(client, login_as, db):
     db.session.commit()
     page = client.get(f"/clients/{record.id}/contacts/{person.id}").get_data(as_text=True)
     assert "生日</strong>：3/20（1970） → " in page and "，还有 " in page
+
+
+def test_contacts_and_visits_have_a_history_page_like_clients(client, login_as, db):
+    from tests.factories import InteractionFactory
+
+    rep = login_as("sales")
+    record = ClientFactory(owner_id=rep.id, name="南充市中心医院")
+    db.session.commit()
+    client.post(f"/clients/{record.id}/contacts/new", data={"name": "赵德明", "title": "主任"})
+    person = db.session.execute(select(Contact)).scalar_one()
+    client.post(f"/clients/{record.id}/contacts/{person.id}/edit", data={
+        "name": "赵德明", "title": "副院长", "still_at_client": "y", "version": person.version})
+    page = client.get(f"/clients/{record.id}/contacts/{person.id}/history").get_data(as_text=True)
+    assert "职务：<del>主任</del> → <ins>副院长</ins>" in page and ">赵德明</a>" in page
+
+    visit = InteractionFactory(client_id=record.id, user_id=rep.id, planned=True)
+    db.session.commit()
+    client.post(f"/visits/{visit.id}/cancel", data={"reason": "医院停电"})
+    page = client.get(f"/visits/{visit.id}/history").get_data(as_text=True)
+    assert "<ins>医院停电</ins>" in page and "<ins>已取消</ins>" in page
+    assert f'href="/visits/{visit.id}/history"' in client.get(f"/visits/{visit.id}").get_data(as_text=True)

@@ -18,11 +18,10 @@ from app.archive.queries import (
     unit_level_choices,
 )
 from app.archive.services import save_client, transfer_clients
-from app.core.audit import referenced_names
+from app.core.audit import history_page
 from app.core.errors import Refused
 from app.core.forms import form_data, form_status, save_edit, submitted, whole_number
 from app.core.htmx import is_htmx, render, saved, wants_fragment
-from app.core.models import AuditEvent
 from app.core.navigation import safe_next
 from app.core.paging import page_number
 from app.core.scoping import get_or_404, role_required
@@ -114,9 +113,7 @@ def delete(client_id: int):
 @login_required
 def history(client_id: int):
     client = get_or_404(Client, client_id)
-    events = db.session.execute(AuditEvent.for_record(client).limit(200)).scalars().all()
-    return render("archive/history.html", client=client, events=events, model=Client,
-                  names=referenced_names(Client, events))
+    return history_page(client, client.name, url_for("archive.detail", client_id=client.id))
 
 
 @bp.post("/transfer")

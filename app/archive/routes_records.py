@@ -11,6 +11,7 @@ from app.archive.models import Asset, Client, Contact, SpecialDate
 from app.archive.overview import upcoming_dates
 from app.archive.queries import contact_choices, product_choices
 from app.archive.services import add_contact, save_asset
+from app.core.audit import history_page
 from app.core.clock import local_today
 from app.core.forms import form_data, form_status, save_edit, submitted, whole_number
 from app.core.htmx import render, saved
@@ -78,6 +79,14 @@ def contact_detail(client_id: int, contact_id: int):
     upcoming = upcoming_dates(contact.special_dates, local_today(), within=366)
     return render("archive/contact.html", client=contact.client, contact=contact, upcoming=upcoming,
                   can_edit=can_edit_clients(current_user))
+
+
+@bp.get("/<int:client_id>/contacts/<int:contact_id>/history")
+@login_required
+def contact_history(client_id: int, contact_id: int):
+    contact = _owned(Contact, client_id, contact_id)
+    return history_page(contact, contact.name, url_for("archive.contact_detail", client_id=client_id,
+                                                       contact_id=contact.id))
 
 
 @bp.route("/<int:client_id>/contacts/<int:contact_id>/edit", methods=["GET", "POST"])

@@ -119,8 +119,10 @@ USER_COLUMNS = frozenset({"owner_id", "assigned_to_id", "user_id"})
 def shown_value(model, key: str, raw, names: dict | None = None):
     """A stored audit value as a person reads it: enum labels, the names records point at, a model's own labels
     for coded values (``audit_choices``), 是/否, a dash for nothing."""
-    if raw is None or raw == "":
+    if raw is None or raw == "" or raw == []:
         return "—"
+    if isinstance(raw, list):  # a JSON list of values (extra services…)
+        return "、".join(str(shown_value(model, key, value, names)) for value in raw)
     if names and (key, raw) in names:
         return names[(key, raw)]
     choices = getattr(model, "audit_choices", {}).get(key)
@@ -150,3 +152,13 @@ def referenced_names(model, events) -> dict[tuple[str, int], str]:
         for record_id, name in db.session.execute(select(target.id, column).where(target.id.in_(ids))):
             names[(key, record_id)] = name
     return names
+
+
+def history_page(record, record_name: str, record_url: str, limit: int = 200):
+    """The history page of any audited record: its events, newest first, with the names they point at."""
+    from app.core.htmx import render
+
+    events = db.session.execute(AuditEvent.for_record(record).limit(limit)).scalars().all()
+    model = type(record)
+    return render("history_page.html", events=events, model=model, names=referenced_names(model, events),
+                  record_name=record_name, record_url=record_url)

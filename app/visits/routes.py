@@ -7,6 +7,7 @@ from app.archive.attachments import UploadRefused
 from app.archive.forms import AttachmentForm
 from app.archive.models import Client
 from app.archive.overview import client_page
+from app.core.audit import history_page
 from app.core.errors import Refused
 from app.core.forms import form_data, form_status
 from app.core.htmx import render, saved, wants_fragment
@@ -37,6 +38,14 @@ def detail(visit_id: int):
     visit = get_or_404(Interaction, visit_id)
     return render("visits/detail.html", visit=visit, attachment_form=AttachmentForm(),
                   may_change=can_change_visit(current_user, visit))
+
+
+@bp.get("/<int:visit_id>/history")
+@login_required
+def history(visit_id: int):
+    visit = get_or_404(Interaction, visit_id)
+    return history_page(visit, f"{visit.client.name} · {visit.method.label}",
+                        url_for("visits.detail", visit_id=visit.id))
 
 
 @bp.get("/client-picker")

@@ -55,8 +55,8 @@ def recency_split():
 @bp.get("/rules")
 @admin_only
 def rules():
-    rows = db.session.execute(select(CadenceRule).order_by(CadenceRule.dimension, CadenceRule.value,
-                                                            CadenceRule.channel)).scalars().all()
+    rows = db.session.execute(select(CadenceRule).where(CadenceRule.active.is_(True))
+                              .order_by(CadenceRule.dimension, CadenceRule.value, CadenceRule.channel)).scalars().all()
     return render("visits/rules.html", rules=rows)
 
 
@@ -70,5 +70,6 @@ def rule_edit(rule_id: int | None):
 @bp.post("/rules/<int:rule_id>/delete")
 @admin_only
 def rule_delete(rule_id: int):
-    db.session.delete(db.get_or_404(CadenceRule, rule_id))
+    """A rule is retired, not erased: it stops applying at once, and the audit trail keeps what it said."""
+    db.get_or_404(CadenceRule, rule_id).active = False
     return saved(url_for("visits.rules"), _("Rule deleted."))

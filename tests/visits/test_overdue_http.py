@@ -123,3 +123,19 @@ def test_a_long_overdue_list_is_counted_up_to_a_cap_on_today_and_its_page(client
     assert "(3+)" in page and all(f"逾期医院{n}" in page for n in range(6))  # the page lists them all
     monkeypatch.setattr(paging, "COUNT_CAP", 1000)
     assert "(12)" in client.get("/visits/overdue").get_data(as_text=True)  # two clocks each
+
+
+def test_a_deleted_rule_is_retired_and_its_history_kept(client, login_as, db):
+    from app.core.models import AuditEvent
+
+    login_as("admin")
+    client.post("/visits/rules/new", data={"dimension": "value_grade", "value": "B", "channel": "phone",
+                                           "interval_days": 10})
+    rule = db.session.execute(select(CadenceRule)).scalar_one()
+    assert client.post(f"/visits/rules/{rule.id}/delete").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(CadenceRule, rule.id).active is False  # still there, no longer applied
+    assert f"/visits/rules/{rule.id}\"" not in client.get("/visits/rules").get_data(as_text=True)
+    actions = db.session.execute(select(AuditEvent.action).where(AuditEvent.entity == "cadence_rules",
+                                                                 AuditEvent.record_id == rule.id)).scalars().all()
+    assert [str(getattr(a, "value", a)) for a in actions] == ["create", "update"]

@@ -40,13 +40,13 @@ from app.archive.enums import (
 )
 from app.archive.rules import name_pinyin
 from app.core.clock import utcnow
-from app.core.models import RecordMixin, SoftDeleteMixin, User, enum_column
+from app.core.models import Audited, RecordMixin, SoftDeleteMixin, User, enum_column
 from app.extensions import db
 
 DEFAULT_UNIT_LEVELS = ("三甲", "三乙", "二甲", "二乙", "一级", "未定级")
 
 
-class UnitLevel(db.Model):
+class UnitLevel(Audited, db.Model):
     """Hospital grade (三甲, 二甲, 一级, 未定级…): an admin-editable list."""
 
     __tablename__ = "unit_levels"

@@ -15,7 +15,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import ColumnProperty, Session
 
 from app.core.clock import utcnow
-from app.core.models import Audited, AuditEvent, RecordMixin, User
+from app.core.models import Audited, AuditEvent, RecordMixin, Setting, User
 from app.extensions import db
 
 _acting_as: ContextVar[int | None] = ContextVar("acting_as", default=None)
@@ -109,11 +109,19 @@ def _write_events(session, flush_context):
     for obj in session.deleted:
         if isinstance(obj, Audited):
             add(obj, "purge", {k: [_shown(obj, k, getattr(obj, k)), None] for k in _columns(obj)})
+    for obj in [*session.new, *session.dirty]:
+        if isinstance(obj, Setting) and (history := inspect(obj).attrs.value.history).has_changes():
+            # Settings are keyed by name, not id: one "settings" record whose changes name the setting.
+            old = history.deleted[0] if history.deleted else None
+            if old != obj.value:
+                rows.append({"at": at, "actor_id": actor, "entity": Setting.__tablename__,
+                             "record_id": SETTINGS_RECORD, "action": "update", "changes": {obj.key: [old, obj.value]}})
     if rows:
         session.connection().execute(AuditEvent.__table__.insert(), rows)
 
 
 USER_COLUMNS = frozenset({"owner_id", "assigned_to_id", "user_id"})
+SETTINGS_RECORD = 0  # the record id of every settings change in the trail
 
 
 def shown_value(model, key: str, raw, names: dict | None = None):

@@ -293,3 +293,15 @@ def test_a_unit_level_name_too_long_is_refused_next_to_the_field(client, login_a
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "最多 40 个字" in page and "长" * 41 in page  # what they typed stays
     assert db.session.execute(select(UnitLevel)).first() is None  # nothing half-saved
+
+
+def test_unit_level_changes_are_in_the_audit_trail(client, login_as, db):
+    from app.core.models import AuditEvent
+
+    admin = login_as("admin")
+    assert client.post("/admin/settings/unit-levels", data={"levels-names": "三甲\n二甲"}).status_code == 302
+    assert client.post("/admin/settings/unit-levels", data={"levels-names": "三甲"}).status_code == 302
+    trail = db.session.execute(select(AuditEvent.action, AuditEvent.actor_id).where(
+        AuditEvent.entity == "unit_levels").order_by(AuditEvent.id)).all()
+    assert [(str(getattr(a, "value", a)), who) for a, who in trail] == [
+        ("create", admin.id), ("create", admin.id), ("purge", admin.id)]

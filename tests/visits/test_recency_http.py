@@ -28,6 +28,15 @@ def test_admin_moves_the_band_limits(client, login_as, db, frozen):
     assert bad.status_code == 422 and "天数须多于深度开发" in bad.get_data(as_text=True)
     assert client.post("/visits/recency", data={"deep": 45, "ordinary": 120}).status_code == 302
     assert ">四十天医院</a>" in client.get("/clients/?band=deep").get_data(as_text=True)
+    assert client.post("/visits/recency", data={"deep": 40, "ordinary": 120}).status_code == 302
+
+    from sqlalchemy import select
+
+    from app.core.models import AuditEvent
+    trail = db.session.execute(select(AuditEvent).where(AuditEvent.entity == "settings")
+                               .order_by(AuditEvent.id)).scalars().all()
+    assert [(e.actor_id, e.changes["recency_bands"][1]["deep"]) for e in trail] == [(admin.id, 45), (admin.id, 40)]
+    assert trail[1].changes["recency_bands"][0]["deep"] == 45  # who changed which setting, from what to what
 
 
 def test_only_admins_move_the_band_limits(client, login_as):

@@ -2,6 +2,7 @@
 The htmx CDN request is answered with the pinned file from its npm package, so the SRI check runs offline."""
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,12 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def wait_until(page, expression: str, timeout: float = 5.0) -> None:
+    """Poll a page expression until it is true. page.wait_for_function evaluates its predicate with eval, which
+    the app's Content-Security-Policy (rightly) forbids; page.evaluate goes through the debugger instead."""
+    deadline = time.monotonic() + timeout
+    while page.evaluate(expression) is not True:
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        page.wait_for_timeout(50)

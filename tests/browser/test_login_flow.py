@@ -1,7 +1,7 @@
 from playwright.sync_api import expect
 
 from tests.archive.test_attachments import PNG
-from tests.browser.conftest import TABLET, screenshot
+from tests.browser.conftest import TABLET, screenshot, wait_until
 from tests.factories import PASSWORD, ClientFactory, make_user
 
 
@@ -27,7 +27,7 @@ def test_sign_in_search_and_sign_out_on_a_tablet(page, live_server, db):
     page.get_by_role("button", name="登录").click()
     expect(page).to_have_url(f"{live_server}/clients/")
     expect(page.get_by_text("共 2 个客户")).to_be_visible()
-    page.wait_for_function("typeof window.htmx === 'object'")  # the SRI-checked script ran (once loaded)
+    wait_until(page, "typeof window.htmx === 'object'")  # the SRI-checked script ran (once loaded)
 
     # search as you type: htmx swaps the list and keeps the URL bookmarkable
     page.get_by_role("searchbox").press_sequentially("喆堃")

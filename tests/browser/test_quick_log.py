@@ -11,7 +11,7 @@ from app.core.clock import local_today, utcnow
 from app.visits.enums import Channel, InteractionStatus, Method
 from app.visits.models import Interaction
 from app.visits.queries import last_touches
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, wait_until
 from tests.browser.test_archive_flow import sign_in
 from tests.factories import CadenceRuleFactory, ClientFactory, ContactFactory, make_user
 
@@ -198,7 +198,7 @@ def test_when_htmx_did_not_load_the_plain_post_saves_and_the_draft_is_done(page,
     expect(page.locator("#visits .timeline")).to_contain_text("没有 htmx 也能记录")
     expect(page.locator("form.quick-log textarea[name='summary']")).to_have_value("")
     # the page script drops the draft once the fresh form has loaded: wait for it rather than race it
-    page.wait_for_function(f"localStorage.getItem('quick-log-{record.id}') === null", timeout=5000)
+    wait_until(page, f"localStorage.getItem('quick-log-{record.id}') === null")
     assert draft(page, record) is None
     assert len(rows(db, summary="没有 htmx 也能记录")) == 1
 

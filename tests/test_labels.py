@@ -46,7 +46,7 @@ def test_client_contact_and_visit_pages_show_the_model_labels_in_chinese(client,
     db.session.commit()
 
     page = client.get(f"/clients/{hospital.id}").get_data(as_text=True)
-    assert "<dt>地址</dt><dd>遂州中路127号</dd>" in page and "<dt>网站</dt>" in page
+    assert '<dt>地址</dt><dd>遂州中路127号 <a class="map-link"' in page and "<dt>网站</dt>" in page
     assert "负责人: " in page and "关键人物" in page and "下一步: 发报价" in page
 
     page = client.get(f"/clients/{hospital.id}/contacts/{person.id}").get_data(as_text=True)

@@ -138,6 +138,10 @@ class PlanForm(FlaskForm):
     find = SubmitField(_l("Search"))
     stops = FieldList(SelectField(coerce=whole_number, validators=[Optional()]),
                       min_entries=ROUTE_STOPS, max_entries=ROUTE_STOPS)
+    # A stop's own time (HH:MM); left empty it follows the previous stop by the minutes per stop.
+    times = FieldList(StringField(filters=[strip], validators=[Optional(), Regexp(
+        r"^([01]\d|2[0-3]):[0-5]\d$", message=_l("Use HH:MM, e.g. 09:30."))]),
+        min_entries=ROUTE_STOPS, max_entries=ROUTE_STOPS)
     day = DateField(_l("Day"), validators=[DataRequired()])
     start = StringField(_l("First visit at"), default="09:00",
                         validators=[DataRequired(), Regexp(r"^([01]\d|2[0-3]):[0-5]\d$",
@@ -152,7 +156,7 @@ class PlanForm(FlaskForm):
     fallback_plan = TextAreaField(_l("Fallback plan if the talk fails"), filters=[strip])
     confirm_clash = BooleanField(_l("Plan it anyway"))
 
-    data_fields = ("stops", "day", "start", "minutes_between", "method", "purpose", "agenda", "talking_points",
+    data_fields = ("stops", "times", "day", "start", "minutes_between", "method", "purpose", "agenda", "talking_points",
                    "participants", "fallback_plan")
 
     @property

@@ -96,11 +96,21 @@ CLASH_WINDOW = timedelta(hours=1)  # two visits to one client closer than this a
 
 
 def route_times(data: dict) -> list[tuple[int, datetime]]:
-    """(client id, time) of each stop: the first at the start time, the next ones spaced by the minutes given."""
-    hour, minute = (int(part) for part in data["start"].split(":"))
-    first = datetime.combine(data["day"], time(hour, minute))
-    stops = [stop for stop in data["stops"] if stop]
-    return [(client_id, first + timedelta(minutes=data["minutes_between"] * n)) for n, client_id in enumerate(stops)]
+    """(client id, time) of each stop: at its own time when it has one, else the first at the start time and each
+    next one the minutes given after the one before."""
+    times = list(data.get("times") or [])
+    at, route = None, []
+    for n, client_id in enumerate(data["stops"]):
+        if not client_id:
+            continue
+        own = times[n] if n < len(times) else None
+        if own or at is None:
+            hour, minute = (int(part) for part in (own or data["start"]).split(":"))
+            at = datetime.combine(data["day"], time(hour, minute))
+        else:
+            at += timedelta(minutes=data["minutes_between"])
+        route.append((client_id, at))
+    return route
 
 
 def clashing_visits(data: dict) -> list[Interaction]:

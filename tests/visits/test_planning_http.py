@@ -193,3 +193,20 @@ def test_a_handover_note_lands_on_the_timeline_without_counting_as_a_touch(clien
     assert "李晓燕调往成都，信息科王主任已知悉" in timeline and "内部备注" in timeline
     assert "已跟进 0 次" in page  # a note is no follow-up
     assert db.session.get(ClientCadence, record.id).last_touch_at is None  # nor a touch for 5-3-2 or the clocks
+
+
+def test_a_stop_can_have_its_own_time_and_the_rest_follow_it(client, login_as, db):
+    rep = login_as("sales")
+    stops = [ClientFactory(owner_id=rep.id, address=f"南充市顺庆区人民路{n}号", city="南充") for n in range(3)]
+    db.session.commit()
+    # as a browser sends it: every stop's time field, most left empty
+    data = {"stops-0": stops[0].id, "times-0": "", "stops-1": stops[1].id, "times-1": "14:00",
+            "stops-2": stops[2].id, "times-2": "",
+            "day": "2027-03-02", "start": "09:00", "minutes_between": 90, "method": "onsite", "purpose": "routine"}
+    bad = client.post("/visits/plan", data=data | {"times-1": "下午两点"})
+    assert bad.status_code == 422 and "请用“时:分”格式" in bad.get_data(as_text=True)
+    assert client.post("/visits/plan", data=data).status_code == 302
+    planned = db.session.execute(select(Interaction).order_by(Interaction.planned_at)).scalars().all()
+    assert [v.planned_at.strftime("%H:%M") for v in planned] == ["09:00", "14:00", "15:30"]
+    page = client.get(f"/visits/{planned[1].id}").get_data(as_text=True)
+    assert "南充市顺庆区人民路1号" in page and "https://uri.amap.com/search?keyword=" in page and ">地图</a>" in page

@@ -3,7 +3,7 @@ Read from client_cadence (kept current by visits.cadence) with indexed filters, 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, case, func, literal, select, union_all
+from sqlalchemy import Select, case, func, or_, select
 
 from app.archive.enums import Lifecycle
 from app.archive.models import Client
@@ -11,8 +11,8 @@ from app.core.models import User, get_setting
 from app.core.paging import Page, paginate
 from app.core.scoping import visible
 from app.extensions import db
-from app.visits.enums import Channel
-from app.visits.models import ClientCadence
+from app.visits.enums import Channel, InteractionStatus
+from app.visits.models import ClientCadence, Interaction
 from app.visits.rules import BANDS, band_split, overdue_days
 
 BAND_SETTING = "recency_bands"
@@ -21,45 +21,65 @@ GROUPS = {"owner": User.display_name, "grade": Client.value_grade}
 
 
 @dataclass
-class Due:
-    client: Client
-    channel: Channel
+class Clock:
+    """One overdue return-visit clock of a client."""
+
     interval_days: int
     last_touch: datetime | None
     due: date
     days_overdue: int
 
 
-def _late(today: date, channel: Channel | None) -> Select:
-    """(client id, channel, interval, last touch, due) of every overdue clock, all clients: a UNION of the two
-    clocks, each an index range on its due date."""
-    parts = []
-    for ch in ([channel] if channel else list(Channel)):
-        due = getattr(ClientCadence, f"{ch.value}_due_on")
-        parts.append(select(ClientCadence.client_id.label("client_id"), literal(ch.value).label("channel"),
-                            getattr(ClientCadence, f"{ch.value}_interval").label("interval"),
-                            getattr(ClientCadence, f"last_{ch.value}_at").label("last"), due.label("due"))
-                     .where(due < today))
-    return union_all(*parts).subquery("late") if len(parts) > 1 else parts[0].subquery("late")
+@dataclass
+class OverdueClient:
+    """A client behind on at least one clock: both clocks side by side, and the next visit already booked."""
+
+    client: Client
+    clocks: dict[Channel, Clock]
+    planned_at: datetime | None
+
+    @property
+    def days_overdue(self) -> int:
+        return max(clock.days_overdue for clock in self.clocks.values())
+
+
+def _is_late(channel: Channel, today: date):
+    return getattr(ClientCadence, f"{channel.value}_due_on") < today
 
 
 def overdue_query(user, today: date, channel: Channel | None = None, group: str | None = None) -> Select:
-    """Overdue return visits the user may see, not lost clients, most overdue first (within a group)."""
-    late = _late(today, channel)
-    stmt = (visible(select(Client, late.c.channel, late.c.interval, late.c.last, late.c.due), Client, user)
-            .join(late, late.c.client_id == Client.id).where(Client.status != Lifecycle.LOST))
-    order = [late.c.due, Client.name, late.c.channel]
+    """Clients the user may see that are overdue on a clock (or on the one asked for), not lost clients, one row
+    each, the most overdue first (within a group), with their next planned visit."""
+    channels = [channel] if channel else list(Channel)
+    dues = [getattr(ClientCadence, f"{ch.value}_due_on") for ch in channels]
+    # The earliest overdue date of the row: the one clock, or the earlier of two (a NULL one does not count).
+    earliest = dues[0] if len(dues) == 1 else case(
+        (dues[0].is_(None), dues[1]), (dues[1].is_(None), dues[0]), (dues[0] < dues[1], dues[0]), else_=dues[1])
+    booked = (select(func.min(Interaction.planned_at)).where(
+        Interaction.client_id == Client.id, Interaction.status == InteractionStatus.PLANNED,
+        Interaction.deleted_at.is_(None)).scalar_subquery())
+    stmt = (visible(select(Client, ClientCadence, booked.label("planned_at")), Client, user)
+            .join(ClientCadence, ClientCadence.client_id == Client.id)
+            .where(Client.status != Lifecycle.LOST, or_(*(_is_late(ch, today) for ch in channels))))
     if group == "owner":
         stmt = stmt.outerjoin(User, User.id == Client.owner_id)
-    return stmt.order_by(*([GROUPS[group]] if group else []), *order)
+    return stmt.order_by(*([GROUPS[group]] if group else []), earliest, Client.pinyin)
 
 
 def overdue(user, today: date, channel: Channel | None = None, group: str | None = None, page: int = 1,
             per_page: int = 100) -> Page:
-    """One page of overdue clocks (Due items) and how many there are in all."""
+    """One page of overdue clients (OverdueClient items) and how many there are (up to the count cap)."""
     found = paginate(overdue_query(user, today, channel, group), page, per_page, rows=True)
-    found.items = [Due(row[0], Channel(row.channel), row.interval, row.last, row.due, overdue_days(row.due, today))
-                   for row in found.items]
+    items = []
+    for client, cadence, planned_at in found.items:
+        clocks = {}
+        for ch in [channel] if channel else list(Channel):
+            due = getattr(cadence, f"{ch.value}_due_on")
+            if due is not None and due < today:
+                clocks[ch] = Clock(getattr(cadence, f"{ch.value}_interval"), getattr(cadence, f"last_{ch.value}_at"),
+                                   due, overdue_days(due, today))
+        items.append(OverdueClient(client, clocks, planned_at))
+    found.items = items
     return found
 
 

@@ -34,7 +34,8 @@ def overdue():
     key = (lambda item: item.client.owner.display_name if item.client.owner else "—") if group == "owner" else (
         lambda item: item.client.value_grade.value if item.client.value_grade else "—")
     groups = [(name, list(items)) for name, items in groupby(late.items, key=key)]
-    return render("visits/overdue.html", groups=groups, group=group, channel=channel, page=late)
+    return render("visits/overdue.html", groups=groups, group=group, channel=channel, page=late,
+                  channels=[channel] if channel else list(Channel))
 
 
 @bp.route("/recency", methods=["GET", "POST"])

@@ -42,7 +42,7 @@ def test_shortest_interval_wins_and_never_touched_counts_from_entry(client, logi
                   strategy_layer=StrategyLayer.BREAKTHROUGH, created_at=datetime(2027, 1, 22))
     db.session.commit()
     html = client.get("/visits/overdue?channel=phone").get_data(as_text=True)
-    assert "成都市中医院" in html and "<td>7</td>" in html and "<strong>3</strong>" in html
+    assert "成都市中医院" in html and "每 7 天" in html and "<strong>3</strong>" in html
 
 
 def test_lost_clients_and_other_reps_clients_are_not_on_my_list(client, login_as, db, frozen, regime):
@@ -111,18 +111,18 @@ def test_a_long_overdue_list_is_counted_up_to_a_cap_on_today_and_its_page(client
     from app.core import paging
 
     rep = login_as("sales")
-    for n in range(6):  # never touched, in the archive since long: every clock overdue
+    for n in range(12):  # never touched, in the archive since long: every clock overdue
         ClientFactory(name=f"逾期医院{n}", owner_id=rep.id, value_grade=ValueGrade.A,
                       created_at=datetime(2026, 1, 1))
     db.session.commit()
     monkeypatch.setattr(paging, "COUNT_CAP", 3)
     today = client.get("/").get_data(as_text=True)
     overdue = today[today.index('id="today-overdue"'):]
-    assert "(3+)" in overdue and "全部 3+ 个逾期" in overdue
+    assert "(3+)" in overdue and "全部 3+ 个逾期" in overdue  # ten shown, the rest a link away
     page = client.get("/visits/overdue").get_data(as_text=True)
-    assert "(3+)" in page and all(f"逾期医院{n}" in page for n in range(6))  # the page lists them all
+    assert "(3+)" in page and all(f"逾期医院{n}" in page for n in range(12))  # the page lists them all
     monkeypatch.setattr(paging, "COUNT_CAP", 1000)
-    assert "(12)" in client.get("/visits/overdue").get_data(as_text=True)  # two clocks each
+    assert "(12)" in client.get("/visits/overdue").get_data(as_text=True)  # one row per client, both clocks in it
 
 
 def test_a_deleted_rule_is_retired_and_its_history_kept(client, login_as, db):
@@ -139,3 +139,19 @@ def test_a_deleted_rule_is_retired_and_its_history_kept(client, login_as, db):
     actions = db.session.execute(select(AuditEvent.action).where(AuditEvent.entity == "cadence_rules",
                                                                  AuditEvent.record_id == rule.id)).scalars().all()
     assert [str(getattr(a, "value", a)) for a in actions] == ["create", "update"]
+
+
+
+def test_the_overdue_list_is_one_row_per_client_with_both_clocks_a_booking_and_actions(client, login_as, db,
+                                                                                      frozen, regime):
+    rep = login_as("sales")
+    late = ClientFactory(name="南充市中心医院", owner_id=rep.id, value_grade=ValueGrade.A,
+                         created_at=datetime(2026, 1, 1))
+    InteractionFactory(client_id=late.id, user_id=rep.id, planned=True, planned_at=datetime(2027, 2, 8, 10, 0))
+    db.session.commit()
+    html = client.get("/visits/overdue").get_data(as_text=True)
+    row = html[html.index("南充市中心医院"):html.index("</tr>", html.index("南充市中心医院"))]
+    assert html.count(">南充市中心医院</a>") == 1  # one row, not one per clock
+    assert row.count("逾期 <strong>") == 2  # phone and on-site side by side
+    assert "已约 2027-02-08 10:00" in row
+    assert f"/visits/plan?client_id={late.id}" in row and f"/clients/{late.id}#visits" in row

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import aliased, lazyload
 
 from app.archive.models import Client, Contact, SpecialDate
@@ -118,6 +118,10 @@ def special_dates_between(user, start: date, end: date, mine: bool = True, limit
     stmt = (visible(select(SpecialDate), SpecialDate, user).where(SpecialDate.next_on.between(start, end))
             .options(lazyload(SpecialDate.client, Client.owner), lazyload(SpecialDate.client, Client.unit_level),
                      lazyload(SpecialDate.contact, Contact.client)))  # a list needs names, not owners
+    # A contact who has left the client (or is in the recycle bin) is no longer ours to greet.
+    gone = exists().where(Contact.id == SpecialDate.contact_id,
+                          or_(Contact.still_at_client.is_(False), Contact.deleted_at.is_not(None)))
+    stmt = stmt.where(~gone)
     if mine:  # checked per date found, by the client's key: no list of every client the user owns
         owner = aliased(Client)
         stmt = stmt.where(exists().where(owner.id == SpecialDate.client_id, owner.owner_id == user.id))

@@ -120,3 +120,16 @@ def test_a_greeting_is_logged_once_by_the_channel_picked_with_words_to_copy(clie
     assert "已问候" in client.get("/visits/care?days=7").get_data(as_text=True)
     today = client.get("/").get_data(as_text=True)
     assert "已问候" in today[today.index('id="today-care"'):]
+
+
+def test_contacts_who_left_are_not_on_care_days(client, login_as, db, frozen):
+    rep = login_as("sales")
+    record = ClientFactory(owner_id=rep.id)
+    stayed = ContactFactory(client_id=record.id, name="黎红霞")
+    left = ContactFactory(client_id=record.id, name="钱文博", still_at_client=False)
+    for person in (stayed, left):
+        SpecialDateFactory(client_id=record.id, contact_id=person.id, month=2, day=4)
+    SpecialDateFactory(client_id=record.id, kind="org_event", label="建院纪念日", month=2, day=5)
+    db.session.commit()
+    page = client.get("/visits/care?days=7").get_data(as_text=True)
+    assert "黎红霞" in page and "建院纪念日" in page and "钱文博" not in page

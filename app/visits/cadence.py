@@ -51,6 +51,7 @@ def _rows(connection, client_ids: list[int], rules: list[Rule]) -> list[dict]:
             row[f"{channel.value}_interval"] = interval
             row[f"{channel.value}_due_on"] = (next_due(last.date() if last else None, interval,
                                                        client.created_at.date()) if interval else None)
+        row["due_on"] = min((row[f"{ch.value}_due_on"] for ch in Channel if row[f"{ch.value}_due_on"]), default=None)
         rows.append(row)
     return rows
 

@@ -154,3 +154,5 @@ class ClientCadence(db.Model):
     onsite_interval: Mapped[int | None] = mapped_column(SmallInteger)
     phone_due_on: Mapped[date | None] = mapped_column(Date, index=True)  # NULL: no rule applies, or a lost client
     onsite_due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # The earlier of the two: the overdue list and Today read the most overdue clients off this index.
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)

@@ -3,7 +3,7 @@ Read from client_cadence (kept current by visits.cadence) with indexed filters, 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, func, select
 
 from app.archive.enums import Lifecycle
 from app.archive.models import Client
@@ -43,24 +43,17 @@ class OverdueClient:
         return max(clock.days_overdue for clock in self.clocks.values())
 
 
-def _is_late(channel: Channel, today: date):
-    return getattr(ClientCadence, f"{channel.value}_due_on") < today
-
-
 def overdue_query(user, today: date, channel: Channel | None = None, group: str | None = None) -> Select:
     """Clients the user may see that are overdue on a clock (or on the one asked for), not lost clients, one row
     each, the most overdue first (within a group), with their next planned visit."""
-    channels = [channel] if channel else list(Channel)
-    dues = [getattr(ClientCadence, f"{ch.value}_due_on") for ch in channels]
-    # The earliest overdue date of the row: the one clock, or the earlier of two (a NULL one does not count).
-    earliest = dues[0] if len(dues) == 1 else case(
-        (dues[0].is_(None), dues[1]), (dues[1].is_(None), dues[0]), (dues[0] < dues[1], dues[0]), else_=dues[1])
+    # The earliest due date of the clocks asked for, each kept in client_cadence with its own index.
+    earliest = getattr(ClientCadence, f"{channel.value}_due_on") if channel else ClientCadence.due_on
     booked = (select(func.min(Interaction.planned_at)).where(
         Interaction.client_id == Client.id, Interaction.status == InteractionStatus.PLANNED,
         Interaction.deleted_at.is_(None)).scalar_subquery())
     stmt = (visible(select(Client, ClientCadence, booked.label("planned_at")), Client, user)
             .join(ClientCadence, ClientCadence.client_id == Client.id)
-            .where(Client.status != Lifecycle.LOST, or_(*(_is_late(ch, today) for ch in channels))))
+            .where(Client.status != Lifecycle.LOST, earliest < today))
     if group == "owner":
         stmt = stmt.outerjoin(User, User.id == Client.owner_id)
     return stmt.order_by(*([GROUPS[group]] if group else []), earliest, Client.pinyin)

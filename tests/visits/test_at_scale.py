@@ -133,3 +133,20 @@ def test_regime_pages_and_the_feed_take_the_same_queries_for_1_and_50_clients(cl
     add_clients(db, rep, 49)
     many = {url: count_queries(client, query_counter, url) for url in urls}
     assert many == few
+
+
+def test_the_earliest_due_date_is_kept_for_the_overdue_order(db, frozen):
+    rep = make_user("sales")
+    record = ClientFactory(owner_id=rep.id, value_grade=ValueGrade.A, created_at=datetime(2026, 1, 1))
+    db.session.add_all([CadenceRule(dimension=GradeDimension.VALUE_GRADE, value="A", channel=Channel.PHONE,
+                                    interval_days=14),
+                        CadenceRule(dimension=GradeDimension.VALUE_GRADE, value="A", channel=Channel.ONSITE,
+                                    interval_days=30)])
+    db.session.commit()
+    row = cadence(db, record)
+    assert row.due_on == min(row.phone_due_on, row.onsite_due_on) == row.phone_due_on
+    db.session.add(Interaction(client_id=record.id, user_id=rep.id, method=Method.PHONE,
+                               status=InteractionStatus.DONE, done_at=datetime.combine(TODAY, datetime.min.time())))
+    db.session.commit()
+    row = cadence(db, record)
+    assert row.due_on == min(row.phone_due_on, row.onsite_due_on) == row.onsite_due_on  # the call moved phone on

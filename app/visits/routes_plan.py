@@ -83,8 +83,12 @@ def _planned_action(visit_id: int, form_cls, action, title: str, message: str):
     if visit.status != InteractionStatus.PLANNED:
         form.form_errors.append(_("Only a planned visit can be changed this way."))
     elif form.validate_on_submit():
-        action(visit, form_data(form))
-        return saved(url_for("visits.detail", visit_id=visit.id), message)
+        try:
+            action(visit, form_data(form))
+        except Refused as refused:
+            refused.show_on(form)
+        else:
+            return saved(url_for("visits.detail", visit_id=visit.id), message)
     status = form_status(form) if request.method == "POST" else 200
     return render("visits/planned_action.html", visit=visit, form=form, title=title, status=status)
 

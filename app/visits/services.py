@@ -158,6 +158,9 @@ def complete_visit(visit: Interaction, data: dict) -> Interaction:
 
 
 def reschedule_visit(visit: Interaction, data: dict) -> None:
+    """A new time for a planned visit; not one already past (a visit that took place is recorded instead)."""
+    if data["planned_at"] < _now():
+        raise Refused(_("That time has passed. A visit that took place is logged with the quick log."), "planned_at")
     visit.planned_at = data["planned_at"]
     visit.cancel_reason = data["reason"]
 

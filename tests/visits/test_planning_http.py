@@ -210,3 +210,19 @@ def test_a_stop_can_have_its_own_time_and_the_rest_follow_it(client, login_as, d
     assert [v.planned_at.strftime("%H:%M") for v in planned] == ["09:00", "14:00", "15:30"]
     page = client.get(f"/visits/{planned[1].id}").get_data(as_text=True)
     assert "南充市顺庆区人民路1号" in page and "https://uri.amap.com/search?keyword=" in page and ">地图</a>" in page
+
+
+def test_a_visit_cannot_be_moved_into_the_past(client, login_as, db, app, monkeypatch):
+    from datetime import date
+
+    monkeypatch.setitem(app.config, "KEYUAN_TODAY", date(2027, 3, 2))
+    rep = login_as("sales")
+    visit = InteractionFactory(client_id=ClientFactory(owner_id=rep.id).id, user_id=rep.id, planned=True,
+                               planned_at=datetime(2027, 3, 5, 10, 0))
+    db.session.commit()
+    moved = client.post(f"/visits/{visit.id}/reschedule", data={"planned_at": "2027-03-01T10:00", "reason": "改期"})
+    assert moved.status_code == 422 and "这个时间已经过去" in moved.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Interaction, visit.id).planned_at == datetime(2027, 3, 5, 10, 0)
+    assert client.post(f"/visits/{visit.id}/reschedule", data={"planned_at": "2027-03-08T10:00",
+                                                               "reason": "院长出差"}).status_code == 302

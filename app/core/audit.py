@@ -15,6 +15,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import ColumnProperty, Session
 
 from app.core.clock import utcnow
+from app.core.htmx import render
 from app.core.models import Audited, AuditEvent, RecordMixin, Setting, User
 from app.extensions import db
 
@@ -164,8 +165,6 @@ def referenced_names(model, events) -> dict[tuple[str, int], str]:
 
 def history_page(record, record_name: str, record_url: str, limit: int = 200):
     """The history page of any audited record: its events, newest first, with the names they point at."""
-    from app.core.htmx import render
-
     events = db.session.execute(AuditEvent.for_record(record).limit(limit)).scalars().all()
     model = type(record)
     return render("history_page.html", events=events, model=model, names=referenced_names(model, events),

@@ -31,10 +31,6 @@ class CareDay:
     contacts: list[Contact] = field(default_factory=list)
     greeted: set[int] = field(default_factory=set)  # the contacts already greeted for this occasion
 
-    @property
-    def greeting_summary(self) -> str:
-        return greeting_summary(self.title)
-
 
 def key_contacts(user) -> list[Contact]:
     """Whom to greet on a festival: the key persons still at the clients the user owns."""

@@ -4,7 +4,6 @@ from datetime import datetime, time, timedelta
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 
-from app.core.clock import local_now
 from app.core.paging import paginate
 from app.core.plugins import today_section
 from app.visits import regime
@@ -31,7 +30,7 @@ def planned_today(day, user, **_overrides) -> Markup:
 
 @today_section(order=15)
 def visits_to_record(day, user, **_overrides) -> Markup:
-    passed = paginate(to_record(user, min(local_now(), datetime.combine(day, time.min))), 1, SHOWN)
+    passed = paginate(to_record(user, datetime.combine(day, time.min)), 1, SHOWN)  # days before today
     return _block("today_to_record", visits=passed.items, total=passed.shown_total, more=passed.has_next)
 
 

@@ -36,6 +36,8 @@ CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from app.core import cache  # noqa: E402
+
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
@@ -279,6 +281,10 @@ class Gunicorn:
         self.proc = None
         self.peak_kb: dict[int, int] = {}  # worker pid -> highest VmHWM seen
         self._sampling = threading.Event()
+
+    def data_changed(self) -> None:
+        """What a commit does for the app's cache (app/core/cache.py): move the stamp its workers read."""
+        cache.changed(self.dataset.instance)
 
     def __enter__(self):
         with open(self.logfile, "w") as out:

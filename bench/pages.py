@@ -58,6 +58,7 @@ class Page:
     method: str = "GET"
     htmx: bool = False
     kind: str = "page"  # page | floor | reference | write | export (judged by its first byte)
+    changed: bool = False  # as after a change: what the app caches until the next commit is built again
 
 
 PAGES = (
@@ -88,6 +89,7 @@ PAGES = (
     Page("care-all", "care days, everyone's", "/visits/care?mine=0"),
     Page("recency", "5-3-2 split", "/visits/recency"),
     Page("ics", "iCal feed .ics", "/calendar/{token}.ics"),
+    Page("ics-changed", "iCal feed .ics, first request after a change", "/calendar/{token}.ics", changed=True),
     Page("export-xlsx", "export .xlsx", "/clients/export.xlsx", kind="export"),
     Page("export-csv", "export .csv", "/clients/export.csv", kind="export"),
     Page("quick-log", "quick log POST (htmx)", "/visits/clients/{client}/quick-log", "POST", True, "write"),
@@ -238,6 +240,8 @@ def time_page(server: Gunicorn, browser: Client, page: Page, path: str, result: 
     """Median/p95 over up to --reps requests after one warm-up; a slow page (warm-up over --slow s) keeps its
     warm-up as a sample and gets only what fits in --page-budget seconds."""
     def once():
+        if page.changed:
+            server.data_changed()
         form = quick_log_form() if page.method == "POST" else None
         reply = browser.request(page.method, path, form={"csrf_token": browser.csrf, **form} if form else None,
                                 htmx=page.htmx)

@@ -12,6 +12,7 @@ from sqlalchemy import event, text
 
 from app import create_app
 from app.config import TestConfig
+from app.core import cache
 from app.extensions import db as _db
 from tests.factories import PASSWORD, make_user
 
@@ -45,6 +46,7 @@ def empty_database() -> None:
     with _db.engine.begin() as connection:
         for table in reversed(_db.metadata.sorted_tables):
             connection.execute(table.delete())
+    cache.changed()  # rows went without the audit trail: nothing cached from them may be served again
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from flask_babel import gettext
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import ColumnProperty, Session
 
+from app.core import cache
 from app.core.clock import utcnow
 from app.core.htmx import render
 from app.core.models import Audited, AuditEvent, RecordMixin, Setting, User
@@ -119,6 +120,7 @@ def _write_events(session, flush_context):
                              "record_id": SETTINGS_RECORD, "action": "update", "changes": {obj.key: [old, obj.value]}})
     if rows:
         session.connection().execute(AuditEvent.__table__.insert(), rows)
+        cache.wrote(session)
 
 
 USER_COLUMNS = frozenset({"owner_id", "assigned_to_id", "user_id"})

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, Timezone
 from sqlalchemy import select
 
 from app.core.models import User
@@ -38,6 +38,7 @@ def feed(user: User, today: date, now: datetime) -> bytes:  # now: naive UTC, as
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"客缘 · {user.display_name}")
     cal.add("x-wr-timezone", zone.key)
+    cal.add_component(Timezone.from_tzid(zone.key))  # the one zone every timed event names
     start = datetime.combine(today - timedelta(days=PAST_DAYS), datetime.min.time())
     end = datetime.combine(today + timedelta(days=AHEAD_DAYS), datetime.min.time())
     for visit in db.session.execute(planned_between(user, start, end)).unique().scalars():
@@ -61,7 +62,6 @@ def feed(user: User, today: date, now: datetime) -> bytes:  # now: naive UTC, as
             alarm.add("trigger", -timedelta(days=item.special.remind_days))
             event.add_component(alarm)
         cal.add_component(event)
-    cal.add_missing_timezones()
     return cal.to_ical()
 
 

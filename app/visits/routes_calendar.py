@@ -1,8 +1,11 @@
 """The personal calendar feed: the secret link (made, shown, regenerated) and the .ics it serves."""
+import hashlib
+
 from flask import Blueprint, Response, abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.core.cache import Cache
 from app.core.clock import local_today, utcnow
 from app.core.htmx import render, saved
 from app.extensions import db
@@ -25,8 +28,21 @@ def calendar_link():
     return render("visits/calendar.html", url=url)
 
 
+_feeds = Cache()
+
+
 @calendar_bp.get("/calendar/<token>.ics")
 def feed_ics(token: str):
+    """Calendar apps poll the feed every few minutes: it is built again only after a change was committed (or a
+    new day began), and an unchanged one is answered 304 to an app that sends its ETag."""
     user = calendar_user(token) or abort(404)
-    return Response(feed(user, local_today(), utcnow()), mimetype="text/calendar",
-                    headers={"Cache-Control": "private, max-age=900"})
+    today = local_today()
+
+    def make():
+        body = feed(user, today, utcnow())
+        return body, hashlib.sha256(body).hexdigest()[:32]
+
+    body, etag = _feeds.get(("feed", user.id, today), make)
+    response = Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=900"})
+    response.set_etag(etag)
+    return response.make_conditional(request)

@@ -133,3 +133,29 @@ def test_contacts_who_left_are_not_on_care_days(client, login_as, db, frozen):
     db.session.commit()
     page = client.get("/visits/care?days=7").get_data(as_text=True)
     assert "黎红霞" in page and "建院纪念日" in page and "钱文博" not in page
+
+
+def test_the_feed_is_built_again_after_any_committed_change_and_answers_304_when_unchanged(
+        client, login_as, db, frozen, query_counter):
+    rep = login_as("sales")
+    hospital = ClientFactory(name="宜宾市第二人民医院", owner_id=rep.id)
+    db.session.commit()
+    feed_url = client.get("/visits/calendar").get_data(as_text=True).split('readonly value="')[1].split('"')[0]
+    feed_path = feed_url.replace("http://localhost", "")
+    first = client.get(feed_path)
+    assert "宜宾市第二人民医院" not in first.get_data(as_text=True)  # nothing planned yet
+
+    with query_counter() as statements:
+        again = client.get(feed_path)
+    assert again.data == first.data and len(statements) == 1  # the token's user only: the feed came from the cache
+    assert client.get(feed_path, headers={"If-None-Match": again.headers["ETag"]}).status_code == 304
+
+    InteractionFactory(client_id=hospital.id, user_id=rep.id, planned=True, planned_at=at(-3), agenda="巡检机房")
+    db.session.commit()  # a change committed (by any worker): the feed follows
+    changed = client.get(feed_path, headers={"If-None-Match": again.headers["ETag"]})
+    assert changed.status_code == 200 and "巡检机房" in changed.get_data(as_text=True)
+
+    hospital = db.session.get(type(hospital), hospital.id)
+    hospital.name = "宜宾市第二人民医院（南院）"  # any committed change to audited data, not only the feed's own
+    db.session.commit()
+    assert "南院" in client.get(feed_path).get_data(as_text=True)

@@ -1,0 +1,81 @@
+"""A small per-process cache for what is costly to build and read again and again unchanged (a calendar feed
+that a phone polls every few minutes), dropped as soon as any worker commits a change.
+
+Every commit that wrote to the audit trail, which every change to the product's records does, moves a stamp
+kept as a file's modification time in the instance folder, so all workers on the machine see it with one
+``stat``. A value is cached under its own key plus that stamp: a change anywhere makes every cached value old.
+Work done outside the audit trail (seeding, restoring a backup) moves the stamp itself with ``changed()``."""
+import os
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from threading import Lock
+
+from flask import current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+STAMP_FILE = "data-changed"
+MAX_ENTRIES = 64  # a few dozen users' feeds; each is at most a few hundred KB
+
+
+def _stamp_path(instance: str | Path | None = None) -> Path:
+    return Path(instance or current_app.instance_path) / STAMP_FILE
+
+
+def changed(instance: str | Path | None = None) -> None:
+    """Say that the data changed: every cached value is rebuilt on its next use (by the app of ``instance``,
+    the current app's by default)."""
+    path = _stamp_path(instance)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+    now = time.time_ns()  # set explicitly: the file system's own clock ticks too coarsely to tell commits apart
+    os.utime(path, ns=(now, now))
+
+
+def stamp() -> int:
+    try:
+        return _stamp_path().stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
+class Cache:
+    """The most recently used values, each under (key, stamp when it was made)."""
+
+    def __init__(self, size: int = MAX_ENTRIES):
+        self.size, self._values, self._lock = size, OrderedDict(), Lock()
+
+    def get(self, key: Hashable, make: Callable[[], object]):
+        full_key = (key, stamp())  # read before making: a change committed meanwhile is seen by the next use
+        with self._lock:
+            if full_key in self._values:
+                self._values.move_to_end(full_key)
+                return self._values[full_key]
+        value = make()
+        with self._lock:
+            self._values[full_key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+def wrote(session: Session) -> None:
+    """Called by the audit trail when a flush wrote to it: the stamp moves once the transaction commits."""
+    session.info["data_changed"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session):
+    if session.info.pop("data_changed", False) and has_app_context():
+        changed()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session):
+    session.info.pop("data_changed", None)

@@ -1,11 +1,10 @@
 """Import and export of the client list: upload → map columns → dry-run preview → import in one transaction;
 export of the filtered list. The work is in spreadsheet.py."""
-import tempfile
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, flash, redirect, request, send_file, stream_with_context, url_for
+from flask import Response, abort, current_app, flash, redirect, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -76,19 +75,15 @@ def _page(step: str, upload: Upload, form, status: int = 200, **context):
 @bp.get("/export.<fmt>")
 @login_required
 def export(fmt: str):
-    """The filtered list as a download that starts at once and never holds the whole archive in memory: CSV is
-    streamed as rows are read; .xlsx is written row by row to a temporary file, then sent."""
+    """The filtered list as a download that starts at once and never holds the whole archive in memory: both
+    formats are streamed as the rows are read."""
     if fmt not in FORMATS:
         abort(404)
     clients = in_chunks(client_list(current_user, ClientFilters.from_args(request.args)))
     name = _("Client archive") + f"-{local_today().isoformat()}.{fmt}"
-    if fmt == "csv":
-        return Response(stream_with_context(spreadsheet.export_csv(clients)), mimetype=FORMATS[fmt],
-                        headers={"Content-Disposition": attachment_header(name)})
-    workbook = tempfile.TemporaryFile()  # noqa: SIM115  (send_file closes it with the response; then it is gone)
-    spreadsheet.export_xlsx(clients, workbook)
-    workbook.seek(0)
-    return send_file(workbook, mimetype=FORMATS[fmt], as_attachment=True, download_name=name)
+    chunks = spreadsheet.export_csv(clients) if fmt == "csv" else spreadsheet.export_xlsx(clients)
+    return Response(stream_with_context(chunks), mimetype=FORMATS[fmt],
+                    headers={"Content-Disposition": attachment_header(name)})
 
 
 def attachment_header(name: str) -> str:

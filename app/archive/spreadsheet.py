@@ -4,16 +4,13 @@ import csv
 import io
 from datetime import date, datetime
 from datetime import time as clock_time
-from decimal import Decimal
 from pathlib import Path
 
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 
 from app.archive.models import Client
+from app.core.xlsx import stream_xlsx
 
 _FIELDS = ("name", "short_name", "category", "unit_level", "region", "city", "address", "postcode", "phone",
            "website", "legal_representative", "employees", "beds", "annual_revenue", "established_year",
@@ -155,35 +152,9 @@ def _rows(clients):
         yield row
 
 
-def export_xlsx(clients, target) -> None:
-    """Write the clients to ``target`` (a path or a binary file) as .xlsx. Write-only mode streams the rows to
-    disk as they come, so memory stays flat however many clients there are."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Clients"))
-    bold = Font(bold=True)
-    sheet.append([_styled(sheet, str(label), font=bold) for _name, label in COLUMNS])
-    for row in _rows(clients):
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    workbook.save(target)
-
-
-def _styled(sheet, value, **style) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    for key, setting in style.items():
-        setattr(cell, key, setting)
-    return cell
-
-
-def _xlsx_cell(sheet, value):
-    if isinstance(value, Decimal):
-        return _styled(sheet, value, number_format="0.00")
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith("="):
-            cell = _styled(sheet, value)
-            cell.data_type = "s"  # text, never a formula
-            return cell
-    return value
+def export_xlsx(clients):
+    """The clients as .xlsx, yielded in pieces as they are read (a streamed download, memory flat)."""
+    return stream_xlsx(_("Clients"), [str(label) for _name, label in COLUMNS], _rows(clients))
 
 
 def export_csv(clients, chunk_rows: int = 500):

@@ -137,7 +137,11 @@ def client_list(user, filters: ClientFilters | None = None) -> Select:
         stmt = stmt.where(ENUM_FILTERS[key][0].in_(values))
     for key, value in filters.extra.items():
         stmt = EXTRA_FILTERS[key].apply(stmt, value)
-    return stmt.order_by(*SORTS[filters.sort], Client.id)
+    return stmt.order_by(*client_order(filters))
+
+
+def client_order(filters: ClientFilters) -> list:
+    return [*SORTS[filters.sort], Client.id]
 
 
 def owner_choices():

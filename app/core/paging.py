@@ -3,7 +3,8 @@ count exactly, and records read a chunk at a time for a streamed download."""
 from dataclasses import dataclass
 
 from flask import request
-from sqlalchemy import Select, func, literal_column, select
+from sqlalchemy import Select, UnaryExpression, func, literal_column, select
+from sqlalchemy.sql import operators
 
 from app.core.forms import whole_number
 from app.extensions import db
@@ -61,6 +62,34 @@ def paginate(stmt: Select, page: int, per_page: int, *, rows: bool = False, cap:
     found = result.all() if rows else result.scalars().all()
     return Page(found[:per_page], min(counted, cap), page, per_page, has_next=len(found) > per_page,
                 more=counted > cap)
+
+
+def paginate_either_end(stmt: Select, order: list, page: int, per_page: int) -> Page:
+    """A page of an exactly counted list in ``order`` (the select's own order, which is replaced), read from
+    whichever end it is nearer: OFFSET steps over the rows it skips one by one, so the last page is read
+    backwards (the order reversed) and costs what the first does."""
+    stmt = stmt.order_by(None)
+    total = db.session.scalar(select(func.count()).select_from(
+        stmt.with_only_columns(literal_column("1"), maintain_column_froms=True).subquery()))
+    offset = (page - 1) * per_page
+    after = total - offset - per_page  # rows after this page
+    if 0 <= offset < total and after < offset:
+        found = db.session.execute(stmt.order_by(*[_reversed(clause) for clause in order])
+                                   .limit(per_page + min(after, 0)).offset(max(after, 0))).unique().scalars().all()
+        found.reverse()
+    else:
+        found = db.session.execute(stmt.order_by(*order).limit(per_page).offset(offset)).unique().scalars().all()
+    return Page(found, total, page, per_page, has_next=after > 0)
+
+
+def _reversed(clause):
+    """The order clause the other way round. NULLs sort first ascending and last descending on SQLite, the
+    other way on PostgreSQL: on both, the reversed order is exactly the original read backwards."""
+    if isinstance(clause, UnaryExpression) and clause.modifier is operators.desc_op:
+        return clause.element.asc()
+    if isinstance(clause, UnaryExpression) and clause.modifier is operators.asc_op:
+        return clause.element.desc()
+    return clause.desc()
 
 
 def in_chunks(stmt: Select, size: int = 500):

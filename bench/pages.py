@@ -71,6 +71,7 @@ PAGES = (
     Page("search", "search q=医院", f"/clients/?q={SEARCH}"),
     Page("search-htmx", "search q=医院 (htmx fragment)", f"/clients/?q={SEARCH}", htmx=True),
     Page("search-pinyin", "search q=yiyuan (pinyin)", "/clients/?q=yiyuan"),
+    Page("search-one", "search for one client by its full name", "/clients/?q={client_name}"),
     Page("client", "client page", "/clients/{client}"),
     Page("client-edit", "client edit form", "/clients/{client}/edit"),
     Page("client-history", "client change history", "/clients/{client}/history"),
@@ -153,7 +154,9 @@ def discover(dataset: Dataset, http: dict[str, Client]) -> dict:
             raise SystemExit("sales1 owns no client in this database")
         client_id, client_visits = rows[len(rows) // 2]
         visit_id = db.session.scalar(select(func.max(Interaction.id)).where(Interaction.client_id == client_id))
-    targets = {"client": client_id, "client_visits": client_visits, "visit": visit_id}
+        client_name = db.session.get(ClientRecord, client_id).name
+    targets = {"client": client_id, "client_name": quote(client_name), "client_visits": client_visits,
+               "visit": visit_id}
     for role, browser in http.items():
         listing = browser.get("/clients/").text
         found = re.search(r'id="result-count"[^>]*>([^<]*)<', listing)
@@ -165,7 +168,8 @@ def discover(dataset: Dataset, http: dict[str, Client]) -> dict:
 
 
 def path_for(page: Page, targets: dict, role: str) -> str:
-    return page.path.format(client=targets["client"], visit=targets["visit"], **targets[role])
+    return page.path.format(client=targets["client"], client_name=targets["client_name"], visit=targets["visit"],
+                            **targets[role])
 
 
 # --------------------------------------------------------------------------------- in-process query counts

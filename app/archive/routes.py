@@ -24,7 +24,7 @@ from app.core.errors import Refused
 from app.core.forms import form_data, form_status, save_edit, submitted, whole_number
 from app.core.htmx import is_htmx, render, saved, wants_fragment
 from app.core.navigation import safe_next
-from app.core.paging import page_number, paginate_either_end
+from app.core.paging import page_number, paginate, paginate_either_end
 from app.core.scoping import get_or_404, role_required
 from app.extensions import db
 
@@ -53,8 +53,10 @@ def index():
     canonical = url_for("archive.index", **filters.to_args(**_page_arg()))
     if not wants_fragment() and "" in (value for _key, value in request.args.items(multi=True)):
         return redirect(canonical)  # a plain filter form sends its empty selects too; keep URLs short
-    page = paginate_either_end(client_list(current_user, filters), client_order(filters),
-                               page_number(), current_app.config["PAGE_SIZE"])
+    clients, size = client_list(current_user, filters), current_app.config["PAGE_SIZE"]
+    # A search is counted up to the cap (its rows are found by reading the names); the whole list exactly.
+    page = (paginate(clients, page_number(), size) if filters.q
+            else paginate_either_end(clients, client_order(filters), page_number(), size))
     owners = db.session.execute(owner_choices()).scalars().all() if current_user.sees_all_clients else []
     response = render("archive/index.html", block="client_list", page=page, filters=filters,
                       selected=filters.selected(), filter_choices=filter_choices(current_user, owners),

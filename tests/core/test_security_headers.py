@@ -42,6 +42,7 @@ def test_a_fragment_and_an_export(client, record):
         export = client.get(f"/clients/export.{fmt}")
         assert_common(export)
         assert "no-store" in export.headers["Cache-Control"]
+        export.close()  # a streamed download holds its request context until the server closes it
 
 
 def test_an_attachment_runs_sandboxed(client, db, record, storage):  # noqa: F811

@@ -2,6 +2,7 @@
 import sqlite3
 import subprocess
 import tarfile
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -102,14 +103,18 @@ def test_backup_writes_the_database_and_the_files_in_one_archive(app, db, tmp_pa
 
 
 def test_demo_archive_is_realistic_and_covers_every_grade(app, db):
-    from app.archive.enums import StrategyLayer, ValueGrade
+    from app.archive.enums import LIFE_EVENTS, StrategyLayer, ValueGrade
     from app.archive.models import Asset, SpecialDate
+    from app.core.clock import local_today
 
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     grades = set(db.session.execute(select(Client.value_grade).distinct()).scalars()) - {None}
     layers = set(db.session.execute(select(Client.strategy_layer).distinct()).scalars()) - {None}
     assert grades == set(ValueGrade) and layers == set(StrategyLayer)
     assert db.session.scalar(select(func.count(SpecialDate.id)).where(SpecialDate.is_lunar.is_(True))) > 0
+    life = db.session.execute(select(SpecialDate).where(SpecialDate.kind.in_(LIFE_EVENTS))).scalars().all()
+    assert len(life) >= 3 and all(  # a few, around today, so care days show them
+        d.next_on == date(d.year, d.month, d.day) and abs((d.next_on - local_today()).days) <= 20 for d in life)
     assert db.session.scalar(select(func.count(Asset.id)).where(Asset.product_id.is_not(None))) > 0
     regions = set(db.session.execute(select(Client.region).distinct()).scalars())
     assert regions == {"重庆", "四川"}

@@ -1,5 +1,6 @@
 """The archive's part of `seed-demo`: catalogue, unit levels, Chongqing/Sichuan hospitals with contacts
-(a share with lunar birthdays), installed modules and hardware, and value assessments spread over A–D.
+(a share with lunar birthdays, a few with a recent or coming life event), installed modules and hardware, and
+value assessments spread over A–D.
 
 Plain rows inserted in bulk (core.demo.Bulk): no ORM objects, no flush per client, no audit events. A few
 dozen clients are the city and district hospitals; thousands go on to township health centres, community
@@ -90,6 +91,13 @@ CLINIC_TITLES = (("负责人", enums.DecisionRole.DECIDER), ("主任", enums.Dec
                  ("收费员", enums.DecisionRole.USER))
 HOBBIES = ("钓鱼", "打羽毛球", "喝茶", "书法", "爬山", "摄影", "打乒乓球", "看川剧", "自驾游")
 HOMETOWNS = ("四川南充", "重庆万州", "四川绵阳", "湖南衡阳", "")
+# Life events (seed 004) around today: (kind, whose, days from today) — the happy ones often known ahead, the sad
+# ones learned after the fact, so care days show both.
+LIFE_EVENTS = ((enums.SpecialDateKind.MARRIAGE, ("", "儿子", "女儿"), (2, 20)),
+               (enums.SpecialDateKind.NEW_CHILD, ("", "孙子", "外孙女"), (-6, 0)),
+               (enums.SpecialDateKind.SCHOOL, ("儿子", "女儿"), (3, 14)),
+               (enums.SpecialDateKind.BEREAVEMENT, ("父亲", "母亲", "岳父"), (-6, -1)),
+               (enums.SpecialDateKind.ILLNESS, ("",), (-5, 0)))
 NO_BEDS = (enums.ClientCategory.GOVERNMENT, enums.ClientCategory.ENTERPRISE)
 BEDS = {"三甲": (800, 2500), "三乙": (500, 1200), "二甲": (300, 800), "二乙": (100, 400), "一级": (20, 100),
         "未定级": (10, 29)}
@@ -209,6 +217,12 @@ def _seed_client(bulk: Bulk, rng: random.Random, client_no: int, taken: set[str]
             bulk.add(SpecialDate, client_id=client_id, contact_id=contact_id, kind=enums.SpecialDateKind.BIRTHDAY,
                      month=rng.randint(1, 12), day=rng.randint(1, 30 if lunar else 28), is_lunar=lunar,
                      year=rng.choice((None, rng.randint(1960, 1990))), **stamps)
+        life = context["life"]  # a stream of its own, so the life events leave the rest of the demo as it was
+        if life.random() < .08:
+            event, whose, (first, last) = life.choice(LIFE_EVENTS)
+            on = context["today"] + timedelta(days=life.randint(first, last))
+            bulk.add(SpecialDate, client_id=client_id, contact_id=contact_id, kind=event, whose=life.choice(whose),
+                     month=on.month, day=on.day, year=on.year, **stamps)
     if rng.random() < .3:
         bulk.add(SpecialDate, client_id=client_id, kind=enums.SpecialDateKind.ORG_EVENT, label="建院纪念日",
                  month=rng.randint(1, 12), day=rng.randint(1, 28), year=established, **stamps)
@@ -239,6 +253,7 @@ def seed_archive(demo) -> dict[str, int]:
         context = {
             "today": today, "created": created, "reps": (users["sales1"].id, users["sales2"].id),
             "manager": users["manager"].id, "levels": _unit_levels(bulk), "settings": assessment_settings(),
+            "life": demo.rng("life events"),
             "modules": [(product_id, name) for product_id, name, category in products if category == MODULE],
         }
         taken: set[str] = set()

@@ -104,6 +104,16 @@ class SpecialDateKind(LabeledEnum):
     WEDDING = "wedding", _l("Wedding anniversary")
     ORG_EVENT = "org_event", _l("Organisation event")
     OTHER = "other", _l("Other")
+    # Life events (seed 004: 结婚/生子/孩子升学, 亲人去世/本人生病) happen once, on a dated day: no yearly repeat.
+    MARRIAGE = "marriage", _l("Marriage")
+    NEW_CHILD = "new_child", _l("New child")
+    SCHOOL = "school", _l("Child starting school")
+    BEREAVEMENT = "bereavement", _l("Bereavement")
+    ILLNESS = "illness", _l("Illness or hospital stay")
+
+
+LIFE_EVENTS = frozenset({SpecialDateKind.MARRIAGE, SpecialDateKind.NEW_CHILD, SpecialDateKind.SCHOOL,
+                         SpecialDateKind.BEREAVEMENT, SpecialDateKind.ILLNESS})
 
 
 class AssetKind(LabeledEnum):

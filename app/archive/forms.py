@@ -1,4 +1,6 @@
 """The archive's forms. Choices of enums carry lazy labels; empty choice means 'not set'."""
+from calendar import monthrange
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -130,7 +132,8 @@ class SpecialDateForm(VersionedFormMixin, FlaskForm):
     is_leap_month = BooleanField(_l("Leap month"))
     month = IntegerField(_l("Month"), validators=[InputRequired(), NumberRange(min=1, max=12)])
     day = IntegerField(_l("Day"), validators=[InputRequired(), NumberRange(min=1, max=31)])
-    year = IntegerField(_l("Year (optional)"), validators=[Optional(), NumberRange(min=1900, max=2100)])
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=1900, max=2100)],
+                        description=_l("Optional for a yearly date; required for a life event, which happens once."))
     remind_days = IntegerField(_l("Remind days ahead"), default=7, validators=[InputRequired(),
                                                                                NumberRange(min=0, max=60)])
 
@@ -144,6 +147,24 @@ class SpecialDateForm(VersionedFormMixin, FlaskForm):
     def validate_is_leap_month(self, field):
         if field.data and not self.is_lunar.data:
             raise ValidationError(_l("Only a lunar date can fall in a leap month."))
+
+    def validate_is_lunar(self, field):
+        if field.data and self.kind.data in enums.LIFE_EVENTS:
+            raise ValidationError(_l("A life event is dated by the solar calendar."))
+
+    def validate(self, extra_validators=None) -> bool:
+        """A life event happens once: it needs its full date (an empty year skips the field's own checks)."""
+        valid = super().validate(extra_validators)
+        if self.kind.data not in enums.LIFE_EVENTS or self.year.errors:
+            return valid
+        if self.year.data is None:
+            self.year.errors.append(_("A life event needs its year."))
+            return False
+        if not (self.month.errors or self.day.errors) and self.day.data > monthrange(self.year.data,
+                                                                                   self.month.data)[1]:
+            self.day.errors.append(_("This month has no such day in that year."))
+            return False
+        return valid
 
 
 class AssetForm(VersionedFormMixin, FlaskForm):

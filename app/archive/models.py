@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, aliased, declared_attr, mapped_column, relationship
 
 from app.archive.enums import (
+    LIFE_EVENTS,
     AssetKind,
     AssetStatus,
     ClientCategory,
@@ -212,7 +213,8 @@ class Contact(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):
 
 
 class SpecialDate(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):
-    """A contact's birthday or family date, or a client's own event; solar or lunar (农历)."""
+    """A contact's birthday or family date, or a client's own event; solar or lunar (农历), repeating yearly.
+    A life event (marriage, bereavement…) happens once: its year is required and it never repeats."""
 
     __tablename__ = "special_dates"
     __label__ = _l("Special date")
@@ -243,6 +245,11 @@ class SpecialDate(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):
     def __str__(self) -> str:
         who = self.contact.name if self.contact else self.client.name
         return f"{who} · {self.label or self.kind.label}"
+
+    @property
+    def is_life_event(self) -> bool:
+        """A one-time event (marriage, bereavement…) on its own dated day, not a yearly date."""
+        return self.kind in LIFE_EVENTS
 
 
 class Product(RecordMixin, db.Model):

@@ -1,25 +1,38 @@
 """The stored next occurrence of every special date (SpecialDate.next_on), so care days are a date-range query.
 
-Set on every save of a date; rolled forward, in one pass, for the dates whose occurrence has passed (or that
-were written without one, by a bulk load): roll_forward runs before care days are read, and costs one indexed
-query when nothing is due. Lunar conversions are cached in core.dates."""
+Set on every save of a date; rolled forward, in one pass, for the yearly dates whose occurrence has passed (or
+that were written without one, by a bulk load): roll_forward runs before care days are read, and costs one
+indexed query when nothing is due. A life event happens once: its next_on is its own day and is never moved.
+Lunar conversions are cached in core.dates."""
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, event, or_, select, update
+from sqlalchemy import and_, bindparam, event, or_, select, update
 from sqlalchemy.orm import Session
 
+from app.archive.enums import LIFE_EVENTS
 from app.archive.models import SpecialDate
 from app.core.clock import local_today
 from app.core.dates import next_occurrence
 from app.extensions import db
 
-# Passed, never set, or further ahead than any yearly date can be (the clock was set back): recompute.
-STALE = or_(SpecialDate.next_on.is_(None), SpecialDate.next_on < bindparam("today"),
-            SpecialDate.next_on > bindparam("horizon"))
+# A life event is mostly learned after the fact (a bereavement, a stay in hospital): it still calls for the
+# rep's action this many days after it happened.
+LIFE_EVENT_FOLLOW_UP_DAYS = 7
+
+_ONCE = SpecialDate.kind.in_(LIFE_EVENTS)
+# Yearly: passed, never set, or further ahead than any yearly date can be (the clock was set back). Once: never
+# set although its day is known (a bulk load). Either way: recompute.
+STALE = or_(and_(~_ONCE, or_(SpecialDate.next_on.is_(None), SpecialDate.next_on < bindparam("today"),
+                             SpecialDate.next_on > bindparam("horizon"))),
+            and_(_ONCE, SpecialDate.next_on.is_(None), SpecialDate.year.is_not(None)))
 HORIZON = timedelta(days=390)  # a lunar year with a leap month is at most 385 days
 
 
-def next_on(special, today: date) -> date:
+def next_on(special, today: date) -> date | None:
+    """The day a date next falls on: a life event's own day (even when passed; None without its year), a yearly
+    date's next occurrence on or after today."""
+    if special.kind in LIFE_EVENTS:
+        return date(special.year, special.month, special.day) if special.year else None
     return next_occurrence(special.month, special.day, today, lunar=special.is_lunar, leap=special.is_leap_month)
 
 
@@ -34,8 +47,9 @@ def roll_forward(today: date) -> int:
 
 def refresh_next_occurrences(today: date) -> int:
     """Recompute next_on for every stale date (after a bulk load, or a year on); flushes, does not commit."""
-    rows = db.session.execute(select(SpecialDate.id, SpecialDate.month, SpecialDate.day, SpecialDate.is_lunar,
-                                     SpecialDate.is_leap_month).where(STALE), _bounds(today)).all()
+    rows = db.session.execute(select(SpecialDate.id, SpecialDate.kind, SpecialDate.month, SpecialDate.day,
+                                     SpecialDate.year, SpecialDate.is_lunar, SpecialDate.is_leap_month)
+                              .where(STALE), _bounds(today)).all()
     table = SpecialDate.__table__
     if rows:
         db.session.execute(update(table).where(table.c.id == bindparam("row_id")).values(next_on=bindparam("on")),

@@ -10,8 +10,9 @@ from app.archive.attachments import attachment_list
 from app.archive.enums import AssetStatus, ProductCategory
 from app.archive.forms import AttachmentForm, ContactForm
 from app.archive.models import Assessment, Asset, Client, Contact, Product, SpecialDate
+from app.archive.occurrences import LIFE_EVENT_FOLLOW_UP_DAYS, next_on
 from app.core.clock import local_today
-from app.core.dates import days_until, next_occurrence
+from app.core.dates import days_until
 from app.core.plugins import client_panels
 from app.extensions import db
 
@@ -25,13 +26,17 @@ class Upcoming:
     days: int
 
 
-def upcoming_dates(dates: list[SpecialDate], today: date, within: int = UPCOMING_DAYS) -> list[Upcoming]:
-    """The special dates falling within ``within`` days (or their own reminder window), soonest first."""
+def upcoming_dates(dates: list[SpecialDate], today: date, within: float = UPCOMING_DAYS,
+                   passed: float = LIFE_EVENT_FOLLOW_UP_DAYS) -> list[Upcoming]:
+    """The special dates falling within ``within`` days (or their own reminder window), and the life events
+    that happened up to ``passed`` days ago, soonest first."""
     found = []
     for special in dates:
-        on = next_occurrence(special.month, special.day, today, lunar=special.is_lunar, leap=special.is_leap_month)
+        on = next_on(special, today)
+        if on is None:
+            continue
         days = days_until(on, today)
-        if days <= max(within, special.remind_days):
+        if -passed <= days <= max(within, special.remind_days):
             found.append(Upcoming(special, on, days))
     return sorted(found, key=lambda u: (u.on, u.special_date.id))
 

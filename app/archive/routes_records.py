@@ -29,6 +29,7 @@ SPECIAL_DATE_GROUPS = [(None, ("contact_id", "kind", "whose", "label", "is_lunar
                                "year", "remind_days"))]
 ASSET_GROUPS = [(None, ("kind", "product_id", "name", "module_version", "quantity", "installed_on", "maintenance_until",
                         "status", "notes"))]
+ALL = float("inf")
 
 
 def _owned(model, client_id: int, record_id: int):
@@ -76,7 +77,8 @@ def contact_new(client_id: int):
 @login_required
 def contact_detail(client_id: int, contact_id: int):
     contact = _owned(Contact, client_id, contact_id)
-    upcoming = upcoming_dates(contact.special_dates, local_today(), within=366)
+    # every date of the person, however far ahead or (a life event) long ago
+    upcoming = upcoming_dates(contact.special_dates, local_today(), within=ALL, passed=ALL)
     return render("archive/contact.html", client=contact.client, contact=contact, upcoming=upcoming,
                   can_edit=can_edit_clients(current_user))
 

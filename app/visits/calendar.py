@@ -30,7 +30,8 @@ def calendar_user(token: str) -> User | None:
 
 def feed(user: User, today: date, now: datetime) -> bytes:  # now: naive UTC, as stored
     """The user's planned visits (with the client's address) and care days (naming whose day it is, with a
-    reminder the set number of days ahead) as RFC 5545 iCalendar, the time zone described in the file."""
+    reminder the set number of days ahead; a life event once, on its day, with what to do) as RFC 5545
+    iCalendar, the time zone described in the file. Every care day is its own event: no yearly RRULE."""
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     stamp = now.replace(tzinfo=UTC)  # stored times are naive UTC
     cal = Calendar()
@@ -55,6 +56,8 @@ def feed(user: User, today: date, now: datetime) -> bytes:  # now: naive UTC, as
         event.add("dtstart", item.on)
         event.add("dtend", item.on + timedelta(days=1))
         event.add("transp", "TRANSPARENT")
+        if item.action:  # a life event: what to do about it
+            event.add("description", item.action)
         if item.special and item.special.remind_days:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")

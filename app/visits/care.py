@@ -1,6 +1,6 @@
-"""Care days (关怀): contacts' birthdays and family dates, clients' own events and Chinese festivals, with the
-contacts to greet and the last gift each was given. A date-range query on the stored next occurrence; a fixed
-number of queries whatever the size of the archive."""
+"""Care days (关怀): contacts' birthdays, family dates and life events, clients' own events and Chinese festivals,
+with the contacts to greet, what to do and the last gift each was given. A date-range query on the stored next
+occurrence; a fixed number of queries whatever the size of the archive."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -9,12 +9,13 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import aliased, lazyload
 
 from app.archive.models import Client, Contact, SpecialDate
-from app.archive.occurrences import roll_forward
+from app.archive.occurrences import LIFE_EVENT_FOLLOW_UP_DAYS, roll_forward
 from app.core.dates import FESTIVAL_LABELS, festivals
 from app.core.scoping import visible
 from app.extensions import db
 from app.visits.enums import InteractionStatus, Purpose
 from app.visits.models import Interaction, interaction_contacts
+from app.visits.rules import greeting_text, suggested_action
 
 MAX_FESTIVAL_CONTACTS = 30
 MAX_DATES = 200  # a page a person reads; the whole archive's birthdays belong in no single list
@@ -30,6 +31,17 @@ class CareDay:
     festival: str | None = None
     contacts: list[Contact] = field(default_factory=list)
     greeted: set[int] = field(default_factory=set)  # the contacts already greeted for this occasion
+
+    @property
+    def kind(self):
+        return self.special.kind if self.special else None
+
+    @property
+    def action(self) -> str | None:
+        return suggested_action(self.kind)
+
+    def greeting(self, name: str, me: str) -> str:
+        return greeting_text(self.kind, name, self.title, me)
 
 
 def key_contacts(user) -> list[Contact]:
@@ -109,9 +121,11 @@ def mark_greeted(items: list[CareDay], today: date) -> list[CareDay]:
 
 
 def special_dates_between(user, start: date, end: date, mine: bool = True, limit: int = MAX_DATES):
-    """The special dates whose next occurrence falls in [start, end]: of the clients the user owns (mine), or of
-    every client they may see."""
-    stmt = (visible(select(SpecialDate), SpecialDate, user).where(SpecialDate.next_on.between(start, end))
+    """The special dates whose next occurrence falls in [start, end], and the life events of the last few days
+    before start (learned after the fact, they still call for the action): of the clients the user owns (mine),
+    or of every client they may see. Read after roll_forward, when only a life event can lie before start."""
+    since = start - timedelta(days=LIFE_EVENT_FOLLOW_UP_DAYS)
+    stmt = (visible(select(SpecialDate), SpecialDate, user).where(SpecialDate.next_on.between(since, end))
             .options(lazyload(SpecialDate.client, Client.owner), lazyload(SpecialDate.client, Client.unit_level),
                      lazyload(SpecialDate.contact, Contact.client)))  # a list needs names, not owners
     # A contact who has left the client (or is in the recycle bin) is no longer ours to greet.
@@ -126,7 +140,8 @@ def special_dates_between(user, start: date, end: date, mine: bool = True, limit
 
 def care_days(user, start: date, days: int, with_festivals: bool = True, mine: bool = True,
               limit: int = MAX_DATES) -> list[CareDay]:
-    """Everything to care about in [start, start + days], soonest first. ``start`` is today."""
+    """Everything to care about in [start, start + days], and the life events of the last few days, soonest
+    first (``days`` below 0 for those). ``start`` is today."""
     roll_forward(start)
     specials = db.session.execute(special_dates_between(user, start, start + timedelta(days=days), mine, limit))
     found = [CareDay(s.next_on, (s.next_on - start).days, s.label or s.kind.label, s.client, special=s,

@@ -1,4 +1,5 @@
-"""Visits' rules as plain functions: return-visit cadence, the 5-3-2 split; no request, no database."""
+"""Visits' rules as plain functions: return-visit cadence, the 5-3-2 split, care on life events; no request,
+no database."""
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -6,6 +7,8 @@ from fractions import Fraction
 from math import floor
 
 from flask_babel import lazy_gettext as _l
+
+from app.archive.enums import SpecialDateKind
 
 # --- Return-visit cadence ----------------------------------------------------------------------------------
 
@@ -99,3 +102,47 @@ def band_split(counts: Mapping[str, int]) -> dict[str, float]:
         return dict.fromkeys(BANDS, 0.0)
     # Fractions keep the share exact, so 12.25 rounds to 12.3 rather than whatever the float happens to be.
     return {band: floor(Fraction(counts.get(band, 0) * 1000, total) + Fraction(1, 2)) / 10 for band in BANDS}
+
+
+# --- Care on life events ------------------------------------------------------------------------------------
+
+# Seed 004 (客户个人情景客情维护): happy events (结婚/生子/孩子升学) and unhappy ones (亲人去世/本人生病) each call
+# for their own gesture; a birthday or a festival needs none beyond the greeting.
+SUGGESTED_ACTIONS = {
+    SpecialDateKind.MARRIAGE: _l("Send your good wishes and a wedding gift"),
+    SpecialDateKind.NEW_CHILD: _l("Congratulate them and send a small gift"),
+    SpecialDateKind.SCHOOL: _l("Congratulate them and send school supplies"),
+    SpecialDateKind.BEREAVEMENT: _l("Call to offer condolences; send a wreath or elegiac couplets (as local "
+                                    "custom has it)"),
+    SpecialDateKind.ILLNESS: _l("Visit or call to ask after them; send a flower or fruit basket"),
+}
+
+# The words to copy fit the occasion: a bereavement or an illness never gets a cheerful "best wishes".
+GREETINGS = {
+    SpecialDateKind.MARRIAGE: _l("%(name)s, congratulations on your marriage! Wishing you both every happiness. "
+                                 "— %(me)s"),
+    SpecialDateKind.NEW_CHILD: _l("%(name)s, congratulations on the new arrival! Wishing the baby good health and "
+                                  "your family every joy. — %(me)s"),
+    SpecialDateKind.SCHOOL: _l("%(name)s, congratulations on your child's new school! Wishing them every success "
+                               "in their studies. — %(me)s"),
+    SpecialDateKind.BEREAVEMENT: _l("%(name)s, I was deeply sorry to hear of your loss. Please accept my "
+                                    "condolences and take care of yourself; if there is anything I can do, just "
+                                    "let me know. — %(me)s"),
+    SpecialDateKind.ILLNESS: _l("%(name)s, I was sorry to hear you are unwell. Rest well; I wish you a speedy "
+                                "recovery. — %(me)s"),
+}
+GREETING = _l("%(name)s, best wishes on your %(occasion)s! — %(me)s")  # birthdays, anniversaries, festivals
+
+
+def suggested_action(kind: str | None) -> str | None:
+    """What a rep should do for a life event of this kind (seed 004): 结婚 → 送上祝福/贺礼, 生子 → 道贺、送小礼物,
+    升学 → 道贺、送学习用品, 亲人去世 → 致电慰问、送花圈/挽联, 本人生病 → 探望或电话问候、送花篮/果篮;
+    None for a yearly date or a festival."""
+    action = SUGGESTED_ACTIONS.get(kind)
+    return str(action) if action else None
+
+
+def greeting_text(kind: str | None, name: str, occasion: str, me: str) -> str:
+    """The message to copy into WeChat for a contact on a care day: congratulation, condolence or get-well
+    wishes by the kind of the day; the usual best wishes for a yearly date or a festival (kind None)."""
+    return str(GREETINGS.get(kind, GREETING)) % {"name": name, "occasion": occasion, "me": me}

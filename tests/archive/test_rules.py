@@ -1,10 +1,14 @@
 """The archive's rules worked by hand: assessment score, value grade, client-name key, special dates.
 Each expected lunar date is also converted back with lunar-python, so a wrong literal fails loudly."""
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from lunar_python import Solar
 
+from app.archive.enums import SpecialDateKind
+from app.archive.occurrences import next_on
+from app.archive.overview import upcoming_dates
 from app.archive.rules import (
     CRITERIA,
     CRITERIA_LABELS,
@@ -142,3 +146,25 @@ def test_different_clients_keep_different_keys():
     assert normalise_name("重庆市第一人民医院") == "重庆市第一人民医院"
     assert normalise_name("重庆市第一人民医院") != normalise_name("重庆市第二人民医院")
     assert normalise_name(None) == ""
+
+
+# --- Life events: once, on their own day ---------------------------------------------------------------------
+
+
+def special(kind, year, month, day, n=1):
+    return SimpleNamespace(id=n, kind=kind, year=year, month=month, day=day, is_lunar=False, is_leap_month=False,
+                           remind_days=7)
+
+
+def test_a_life_event_falls_on_its_own_day_and_a_birthday_every_year():
+    loss = special(SpecialDateKind.BEREAVEMENT, 2027, 1, 29)
+    assert next_on(loss, date(2027, 1, 1)) == next_on(loss, date(2028, 2, 1)) == date(2027, 1, 29)
+    assert next_on(special(SpecialDateKind.ILLNESS, None, 1, 29), date(2027, 1, 1)) is None  # no year: no day
+    assert next_on(special(SpecialDateKind.BIRTHDAY, 1970, 1, 29), date(2028, 2, 1)) == date(2029, 1, 29)
+
+
+def test_a_life_event_stays_on_the_client_page_for_a_week_after():
+    loss = special(SpecialDateKind.BEREAVEMENT, 2027, 1, 29)
+    assert [(u.on, u.days) for u in upcoming_dates([loss], date(2027, 2, 5))] == [(date(2027, 1, 29), -7)]
+    assert upcoming_dates([loss], date(2027, 2, 6)) == []  # eight days on
+    assert len(upcoming_dates([loss], date(2030, 1, 1), passed=float("inf"))) == 1  # the contact page: always

@@ -108,6 +108,9 @@ def add_clients(db, rep, count):
         contact = ContactFactory(client_id=record.id, is_key_person=True)
         db.session.add(SpecialDate(client_id=record.id, contact_id=contact.id, kind="birthday", month=2,
                                    day=2 + n % 5, is_lunar=n % 2 == 0))
+        passed = TODAY - timedelta(days=1 + n % 5)  # a life event, learned after the fact
+        db.session.add(SpecialDate(client_id=record.id, contact_id=contact.id, kind="bereavement",
+                                   year=passed.year, month=passed.month, day=passed.day))
         done = datetime.combine(TODAY - timedelta(days=n % 40), datetime.min.time())
         db.session.add(Interaction(client_id=record.id, user_id=rep.id, method=Method.PHONE,
                                    status=InteractionStatus.DONE, done_at=done, gift="茶叶" if n % 3 else "",

@@ -1,10 +1,12 @@
-"""Visits' rules worked by hand: cadence interval and due date, the 5-3-2 bands, festivals.
+"""Visits' rules worked by hand: cadence interval and due date, the 5-3-2 bands, festivals, care on life events.
 Each expected lunar date is also converted back with lunar-python, so a wrong literal fails loudly."""
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 from lunar_python import Solar
 
+from app.archive.enums import LIFE_EVENTS, SpecialDateKind
 from app.visits.rules import (
     BAND_LABELS,
     BANDS,
@@ -12,10 +14,12 @@ from app.visits.rules import (
     DEFAULT_RULES,
     Rule,
     band_split,
+    greeting_text,
     interval_for,
     next_due,
     overdue_days,
     recency_band,
+    suggested_action,
 )
 
 TODAY = date(2026, 5, 20)
@@ -157,3 +161,39 @@ def test_band_split_with_no_clients():
     assert band_split({}) == {"deep": 0.0, "ordinary": 0.0, "forgotten": 0.0}
     assert band_split({"deep": 0, "ordinary": 0, "forgotten": 0}) == {"deep": 0.0, "ordinary": 0.0,
                                                                       "forgotten": 0.0}
+
+
+# --- Care on life events -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind, action", [
+    (SpecialDateKind.MARRIAGE, "送上祝福/贺礼"),
+    (SpecialDateKind.NEW_CHILD, "道贺、送小礼物"),
+    (SpecialDateKind.SCHOOL, "道贺、送学习用品"),
+    (SpecialDateKind.BEREAVEMENT, "致电慰问、送花圈/挽联（按当地习俗）"),
+    (SpecialDateKind.ILLNESS, "探望或电话问候、送花篮/果篮"),
+])
+def test_each_life_event_has_its_suggested_action(app, kind, action):
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert suggested_action(kind) == action
+
+
+def test_yearly_dates_and_festivals_suggest_nothing_beyond_the_greeting():
+    assert {SpecialDateKind.MARRIAGE, SpecialDateKind.NEW_CHILD, SpecialDateKind.SCHOOL,
+            SpecialDateKind.BEREAVEMENT, SpecialDateKind.ILLNESS} == LIFE_EVENTS
+    assert all(suggested_action(kind) is None for kind in set(SpecialDateKind) - LIFE_EVENTS)
+    assert suggested_action(None) is None  # a festival
+
+
+def test_the_words_to_copy_fit_the_occasion(app):
+    with app.test_request_context(), force_locale("zh_CN"):
+        birthday = greeting_text(SpecialDateKind.BIRTHDAY, "黎红霞", "生日", "张伟")
+        assert birthday == "黎红霞您好，祝您生日快乐，万事如意！——张伟"
+        assert greeting_text(None, "黎红霞", "春节", "张伟") == "黎红霞您好，祝您春节快乐，万事如意！——张伟"
+        condolence = greeting_text(SpecialDateKind.BEREAVEMENT, "钱文博", "亲人去世", "张伟")
+        assert condolence.startswith("钱文博您好，惊闻噩耗") and "节哀顺变" in condolence
+        assert condolence.endswith("——张伟")
+        assert not any(word in condolence for word in ("快乐", "恭喜", "祝", "亲人去世"))
+        get_well = greeting_text(SpecialDateKind.ILLNESS, "钱文博", "本人生病", "张伟")
+        assert "早日康复" in get_well and "快乐" not in get_well
+        assert "恭喜新婚" in greeting_text(SpecialDateKind.MARRIAGE, "黎红霞", "结婚", "张伟")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased, lazyload
 from app.archive.models import Client, Contact, SpecialDate
 from app.archive.occurrences import LIFE_EVENT_FOLLOW_UP_DAYS, roll_forward
 from app.core.dates import FESTIVAL_LABELS, festivals
+from app.core.paging import Page
 from app.core.scoping import visible
 from app.extensions import db
 from app.visits.enums import InteractionStatus, Purpose
@@ -120,7 +121,8 @@ def mark_greeted(items: list[CareDay], today: date) -> list[CareDay]:
     return items
 
 
-def special_dates_between(user, start: date, end: date, mine: bool = True, limit: int = MAX_DATES):
+def special_dates_between(user, start: date, end: date, mine: bool = True, limit: int = MAX_DATES,
+                          offset: int = 0):
     """The special dates whose next occurrence falls in [start, end], and the life events of the last few days
     before start (learned after the fact, they still call for the action): of the clients the user owns (mine),
     or of every client they may see. Read after roll_forward, when only a life event can lie before start."""
@@ -135,19 +137,38 @@ def special_dates_between(user, start: date, end: date, mine: bool = True, limit
     if mine:  # checked per date found, by the client's key: no list of every client the user owns
         owner = aliased(Client)
         stmt = stmt.where(exists().where(owner.id == SpecialDate.client_id, owner.owner_id == user.id))
-    return stmt.order_by(SpecialDate.next_on, SpecialDate.id).limit(limit)
+    return stmt.order_by(SpecialDate.next_on, SpecialDate.id).limit(limit).offset(offset)
 
 
 def care_days(user, start: date, days: int, with_festivals: bool = True, mine: bool = True,
               limit: int = MAX_DATES) -> list[CareDay]:
     """Everything to care about in [start, start + days], and the life events of the last few days, soonest
     first (``days`` below 0 for those). ``start`` is today."""
+    return _care_days(user, start, days, with_festivals, mine, limit, 0)[0]
+
+
+def care_page(user, start: date, days: int, mine: bool, page: int, per_page: int) -> Page:
+    """One page of care days: ``per_page`` dates in order, and the festivals that fall among them."""
+    items, has_next = _care_days(user, start, days, True, mine, per_page, (page - 1) * per_page)
+    return Page(items, len(items), page, per_page, has_next=has_next, more=True)
+
+
+def _care_days(user, start: date, days: int, with_festivals: bool, mine: bool, limit: int,
+               offset: int) -> tuple[list[CareDay], bool]:
+    """``limit`` dates from ``offset`` on, each festival with the dates around it (on the page that ends before
+    the next page's first date), and whether more dates follow."""
     roll_forward(start)
-    specials = db.session.execute(special_dates_between(user, start, start + timedelta(days=days), mine, limit))
+    end = start + timedelta(days=days)
+    rows = db.session.execute(special_dates_between(user, start, end, mine, limit + 1, offset)).unique()
+    specials = rows.scalars().all()
+    shown, following = specials[:limit], specials[limit:]
     found = [CareDay(s.next_on, (s.next_on - start).days, s.label or s.kind.label, s.client, special=s,
-                     contacts=[s.contact] if s.contact else []) for s in specials.unique().scalars()]
-    if with_festivals:
-        people = key_contacts(user)
+                     contacts=[s.contact] if s.contact else []) for s in shown]
+    if with_festivals and (shown or not offset):
+        after = shown[0].next_on if offset else date.min
+        before = following[0].next_on if following else date.max
+        days_here = [(on, key) for on, key in festivals(start, end) if after <= on < before]
+        people = key_contacts(user)  # read even when no festival falls here: the same queries for every page
         found += [CareDay(on, (on - start).days, str(FESTIVAL_LABELS[key]), festival=key, contacts=people)
-                  for on, key in festivals(start, start + timedelta(days=days))]
-    return sorted(found, key=lambda c: (c.on, c.festival or "", c.title))
+                  for on, key in days_here]
+    return sorted(found, key=lambda c: (c.on, c.festival or "", c.title)), bool(following)

@@ -1,5 +1,5 @@
 """Care days and the one-click greeting."""
-from flask import flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -8,9 +8,10 @@ from app.core.clock import local_today
 from app.core.forms import form_data, whole_number
 from app.core.htmx import render, saved
 from app.core.navigation import safe_next
+from app.core.paging import page_number
 from app.core.scoping import get_or_404
 from app.visits import bp
-from app.visits.care import care_days, last_gifts, mark_greeted
+from app.visits.care import care_page, last_gifts, mark_greeted
 from app.visits.forms import GreetForm
 from app.visits.services import log_greeting
 
@@ -21,9 +22,11 @@ def care():
     days = min(max(whole_number(request.args.get("days")) or 14, 1), 90)
     mine = request.args.get("mine", "1") != "0"
     today = local_today()
-    items = mark_greeted(care_days(current_user, today, days, mine=mine), today)
+    page = care_page(current_user, today, days, mine, page_number(), current_app.config["PAGE_SIZE"])
+    items = mark_greeted(page.items, today)
     gifts = last_gifts({c.id for item in items for c in item.contacts})
-    return render("visits/care.html", items=items, gifts=gifts, days=days, mine=mine, greet_form=GreetForm())
+    return render("visits/care.html", page=page, items=items, gifts=gifts, days=days, mine=mine,
+                  greet_form=GreetForm())
 
 
 @bp.post("/care/greet/<int:contact_id>")

@@ -1,5 +1,6 @@
 """Care days and the calendar feed through HTTP: lunar birthdays and festivals on Today and in the feed, the
 last gift and the one-click greeting, and a feed that shows only what its owner may see."""
+import re
 from datetime import date, timedelta
 
 from icalendar import Calendar
@@ -159,3 +160,20 @@ def test_the_feed_is_built_again_after_any_committed_change_and_answers_304_when
     hospital.name = "宜宾市第二人民医院（南院）"  # any committed change to audited data, not only the feed's own
     db.session.commit()
     assert "南院" in client.get(feed_path).get_data(as_text=True)
+
+
+def test_care_days_come_in_pages_and_each_festival_on_the_page_of_its_date(client, login_as, db, frozen):
+    rep = login_as("sales")
+    hospital = ClientFactory(name="宜宾市第二人民医院", owner_id=rep.id)
+    for n, (month, day) in enumerate([(2, 2)] * 26 + [(2, 10)] * 4):  # 除夕 2027-02-05 and 春节 02-06 in between
+        person = ContactFactory(client_id=hospital.id, name=f"联系人{n:02d}", is_key_person=n == 0)
+        SpecialDateFactory(client_id=hospital.id, contact_id=person.id, month=month, day=day)
+    db.session.commit()
+
+    first = client.get("/visits/care?days=14").get_data(as_text=True)
+    assert first.count('class="card care-day"') == 25 and "除夕" not in first  # the 26th birthday is on 02-02
+    assert re.search(r'href="/visits/care\?[^"]*page=2', first)  # the next page link
+    second = client.get("/visits/care?days=14&page=2").get_data(as_text=True)
+    assert second.count('class="card care-day"') == 1 + 2 + 4  # the last 02-02, both festivals, the 02-10s
+    assert second.index("联系人25") < second.index("除夕") < second.index("春节") < second.index("联系人26")
+    assert "除夕" not in client.get("/visits/care?days=14&page=3").get_data(as_text=True)

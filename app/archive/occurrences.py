@@ -22,9 +22,10 @@ LIFE_EVENT_FOLLOW_UP_DAYS = 7
 _ONCE = SpecialDate.kind.in_(LIFE_EVENTS)
 # Yearly: passed, never set, or further ahead than any yearly date can be (the clock was set back). Once: never
 # set although its day is known (a bulk load). Either way: recompute.
-STALE = or_(and_(~_ONCE, or_(SpecialDate.next_on.is_(None), SpecialDate.next_on < bindparam("today"),
-                             SpecialDate.next_on > bindparam("horizon"))),
-            and_(_ONCE, SpecialDate.next_on.is_(None), SpecialDate.year.is_not(None)))
+# Three ranges of the next_on index, so the check costs an index lookup, not a scan, when nothing is stale.
+STALE = or_(and_(SpecialDate.next_on.is_(None), or_(~_ONCE, SpecialDate.year.is_not(None))),
+            and_(SpecialDate.next_on < bindparam("today"), ~_ONCE),
+            and_(SpecialDate.next_on > bindparam("horizon"), ~_ONCE))
 HORIZON = timedelta(days=390)  # a lunar year with a leap month is at most 385 days
 
 

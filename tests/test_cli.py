@@ -142,12 +142,14 @@ def test_demo_data_keeps_its_proportions(app, db):
     grades = dict(db.session.execute(select(Client.value_grade, func.count()).group_by(Client.value_grade)).all())
     assert set(ValueGrade) <= set(grades) and grades.get(None, 0) < 20
     assessments = db.session.execute(select(Assessment, Client).join(Client, Client.id == Assessment.client_id))
-    assessed = 0
+    assessed = insufficient = 0
     for assessment, client in assessments:
         assessed += 1
+        insufficient += assessment.score is None  # 信息不足: assessed, yet without a grade
         assert assessment.score == assessment_score(assessment.scores, assessment.weights) == client.assessment_score
         assert assessment.grade == assessment.computed_grade == client.value_grade
-    assert assessed == 60 - grades.get(None, 0)
+        assert assessment.thresholds == {"A": 80, "B": 60, "C": 40}
+    assert assessed == 60 - grades.get(None, 0) + insufficient
 
     done = select(Interaction.client_id, func.max(Interaction.done_at)).where(
         Interaction.status == InteractionStatus.DONE).group_by(Interaction.client_id)

@@ -161,11 +161,14 @@ def _unit_levels(bulk: Bulk) -> dict[str, int]:
 
 
 def _assessment(rng: random.Random, weights, thresholds):
-    """Scores clustered around how promising the client is, so grades A to D all occur."""
+    """Scores clustered around how promising the client is, so grades A to D all occur. One in eight is missing
+    a few criteria (信息不足), sometimes too many for a grade."""
     promise = rng.choices(PROMISE, PROMISE_WEIGHTS)[0]
     scores = {key: min(5, max(1, round(promise + rng.uniform(-1, 1)))) for key in CRITERIA}
+    if rng.random() < .125:
+        scores.update(dict.fromkeys(rng.sample(CRITERIA, rng.randint(2, 7))))
     score = assessment_score(scores, weights)
-    return scores, score, enums.ValueGrade(grade_for_score(score, thresholds))
+    return scores, score, None if score is None else enums.ValueGrade(grade_for_score(score, thresholds))
 
 
 def _seed_client(bulk: Bulk, rng: random.Random, client_no: int, taken: set[str], context: dict) -> None:
@@ -236,9 +239,9 @@ def _seed_client(bulk: Bulk, rng: random.Random, client_no: int, taken: set[str]
                  maintenance_until=today + timedelta(days=rng.randint(-30, 700)), **stamps)
     if assessed:  # what assess_client would write, without a flush per client
         scores, score, grade = assessed
-        weights = context["settings"][0]
-        bulk.add(Assessment, client_id=client_id, scores=scores, weights=dict(weights), score=score,
-                 computed_grade=grade, grade=grade, override_grade=None, previous_grade=None,
+        weights, thresholds = context["settings"]
+        bulk.add(Assessment, client_id=client_id, scores=scores, weights=dict(weights), thresholds=dict(thresholds),
+                 score=score, computed_grade=grade, grade=grade, override_grade=None, previous_grade=None,
                  assessed_at=created + timedelta(days=rng.randint(30, 700)), assessed_by_id=context["manager"])
 
 

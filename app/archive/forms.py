@@ -201,22 +201,34 @@ class ProductForm(VersionedFormMixin, FlaskForm):
             raise ValidationError(_l("A product with this name exists already."))
 
 
-SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+# 信息不足 is a choice of its own, so a criterion nobody answered is still an error; it is stored as null.
+UNKNOWN = 0
+SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)] + [(UNKNOWN, _l("Not enough information"))]
 
 
 class ScoresForm(Form):
-    """One 1–5 choice per assessment criterion (seed 000: weighted assessment)."""
+    """One 1–5 choice, or 信息不足, per assessment criterion (seed 000: weighted assessment; seed 002: 信息不足的，
+    继续收集)."""
 
 
 for _key in CRITERIA:
-    setattr(ScoresForm, _key, RadioField(CRITERIA_LABELS[_key], choices=SCORE_CHOICES, coerce=int,
-                                         validators=[InputRequired(message=_l("Choose a score from 1 to 5."))]))
+    setattr(ScoresForm, _key, RadioField(CRITERIA_LABELS[_key], choices=SCORE_CHOICES, coerce=int, validators=[
+        InputRequired(message=_l("Choose a score from 1 to 5, or not enough information."))]))
 
 
 class AssessmentForm(FlaskForm):
     scores = FormField(ScoresForm)
     override_grade = enum_field(_l("Manual grade"), enums.ValueGrade)
     override_reason = TextAreaField(_l("Reason for the manual grade"), filters=[strip])
+
+    @classmethod
+    def from_scores(cls, scores: dict | None) -> "AssessmentForm":
+        """The form for a new assessment, filled in with the scores of the last one, if any."""
+        shown = {key: UNKNOWN if score is None else score for key, score in scores.items()} if scores else None
+        return cls(data={"scores": shown} if shown else None)
+
+    def stored_scores(self) -> dict[str, int | None]:
+        return {key: None if score == UNKNOWN else score for key, score in self.scores.data.items()}
 
     def validate_override_reason(self, field):
         if self.override_grade.data and not field.data:

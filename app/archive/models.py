@@ -1,6 +1,7 @@
 """The client archive. Client is the unit of ownership: every record attached to a client is scoped by it."""
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -39,7 +40,7 @@ from app.archive.enums import (
     StrategyLayer,
     ValueGrade,
 )
-from app.archive.rules import name_pinyin
+from app.archive.rules import Breakdown, assessment_breakdown, name_pinyin
 from app.core.clock import utcnow
 from app.core.models import Audited, RecordMixin, SoftDeleteMixin, User, enum_column
 from app.extensions import db
@@ -308,18 +309,24 @@ class Assessment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
-    scores: Mapped[dict] = mapped_column(JSON)
+    scores: Mapped[dict] = mapped_column(JSON)  # criterion → 1–5, or null: 信息不足
     weights: Mapped[dict] = mapped_column(JSON)
-    score: Mapped[int]
-    computed_grade: Mapped[ValueGrade] = enum_column(ValueGrade)
+    thresholds: Mapped[dict | None] = mapped_column(JSON)  # grade → lowest score; null on rows older than this column
+    # All three None when too little is known (信息不足，继续收集); an override still sets `grade`.
+    score: Mapped[int | None]
+    computed_grade: Mapped[ValueGrade | None] = enum_column(ValueGrade)
     override_grade: Mapped[ValueGrade | None] = enum_column(ValueGrade)
     override_reason: Mapped[str] = mapped_column(Text, default="")
     previous_grade: Mapped[ValueGrade | None] = enum_column(ValueGrade)
-    grade: Mapped[ValueGrade] = enum_column(ValueGrade)
+    grade: Mapped[ValueGrade | None] = enum_column(ValueGrade)
     assessed_at: Mapped[datetime] = mapped_column(default=utcnow)
     assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     assessed_by: Mapped[User | None] = relationship(lazy="joined")
+
+    @cached_property
+    def breakdown(self) -> Breakdown:
+        return assessment_breakdown(self.scores, self.weights)
 
 
 class Attachment(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):

@@ -2,6 +2,8 @@
 import re
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from math import floor
 
@@ -80,31 +82,87 @@ DEFAULT_THRESHOLDS = {"A": 80, "B": 60, "C": 40}
 SCORE_MIN, SCORE_MAX = 1, 5
 
 
-def assessment_score(scores: Mapping[str, int], weights: Mapping[str, float]) -> int:
-    """The value-assessment score on 0–100: the weighted mean of the criteria, each mapped from 1–5 to 0–1,
-    rounded half up (DESIGN.md: value grade A/B/C/D from a weighted assessment, each criterion scored 1–5).
+# A grade needs the scored criteria to carry at least this share of the total weight (seed 002: 用于整体评估信息不足的，
+# 继续收集信息收集完善后，再进行价值评估).
+ENOUGH_KNOWN = Fraction(1, 2)
 
-    Only keys in CRITERIA count; a criterion missing from `weights` or weighted 0 is left out and need not be
-    scored. Raises ValueError for a missing or out-of-range score, a negative weight, or all weights 0."""
-    total_weight = Fraction(0)
-    weighted = Fraction(0)
-    for key in CRITERIA:
-        weight = Fraction(weights.get(key, 0))
+
+@dataclass(frozen=True)
+class CriterionPoints:
+    """One criterion of an assessment: its score (None: 信息不足), the weight used and the points it adds to the
+    0–100 total (None when it is not scored or too little is known for a total)."""
+
+    key: str
+    score: int | None
+    weight: Fraction
+    points: Fraction | None
+
+    @property
+    def label(self):
+        return CRITERIA_LABELS[self.key]
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Every criterion's points and what they add up to: `exact` on 0–100 and `score`, or None for both when
+    too little is known."""
+
+    lines: tuple[CriterionPoints, ...]
+    known_weight: Fraction  # carried by the scored criteria
+    total_weight: Fraction
+    exact: Fraction | None
+
+    @property
+    def score(self) -> int | None:
+        # Fractions keep the sum exact, so 62.5 rounds to 63 rather than whatever the float happens to be.
+        return None if self.exact is None else floor(self.exact + Fraction(1, 2))
+
+    @property
+    def missing(self) -> tuple[CriterionPoints, ...]:
+        """The criteria that count (weight above 0) and are not scored."""
+        return tuple(line for line in self.lines if line.score is None and line.weight)
+
+
+def assessment_breakdown(scores: Mapping[str, int | None], weights: Mapping[str, float]) -> Breakdown:
+    """The value assessment worked out criterion by criterion (DESIGN.md: value grade A/B/C/D from a weighted
+    assessment, each criterion scored 1–5): each score is mapped from 1–5 to 0–1 and weighted.
+
+    A criterion without a score (None or absent: 信息不足) is left out and the weights of the scored ones are
+    renormalised to the whole: the total is their weighted mean, so what is known counts as it would in a full
+    assessment and an unknown criterion neither lifts nor sinks the client. There is a total only when the
+    scored criteria carry at least half of the total weight (ENOUGH_KNOWN); below that the client stays in
+    "keep collecting" (seed 002). Weight rather than count decides, because knowing the three lightest criteria
+    says less than knowing share of wallet and strategic value.
+
+    Only keys in CRITERIA count; a criterion weighted 0 (or missing from `weights`) adds nothing either way.
+    Raises ValueError for an out-of-range score, a negative weight, or all weights 0."""
+    given = {key: (scores.get(key), Fraction(weights.get(key, 0))) for key in CRITERIA}
+    for key, (score, weight) in given.items():
         if weight < 0:
             raise ValueError(f"Weight for {key} must not be negative.")
-        if weight == 0:
-            continue
-        score = scores.get(key)
-        if score is None:
-            raise ValueError(f"Score for {key} is missing.")
-        if score not in range(SCORE_MIN, SCORE_MAX + 1):
+        if score is not None and score not in range(SCORE_MIN, SCORE_MAX + 1):
             raise ValueError(f"Score for {key} must be a whole number from {SCORE_MIN} to {SCORE_MAX}.")
-        total_weight += weight
-        weighted += weight * (score - SCORE_MIN) / (SCORE_MAX - SCORE_MIN)
+    total_weight = sum(weight for _, weight in given.values())
     if total_weight == 0:
         raise ValueError("At least one criterion must have a weight above 0.")
-    # Fractions keep the sum exact, so 62.5 rounds to 63 rather than whatever the float happens to be.
-    return floor(weighted / total_weight * 100 + Fraction(1, 2))
+    known_weight = sum(weight for score, weight in given.values() if score is not None)
+    enough = known_weight >= total_weight * ENOUGH_KNOWN
+    lines = tuple(CriterionPoints(key, score, weight, None if score is None or not enough else
+                                  weight / known_weight * 100 * (score - SCORE_MIN) / (SCORE_MAX - SCORE_MIN))
+                  for key, (score, weight) in given.items())
+    exact = sum(line.points for line in lines if line.points is not None) if enough else None
+    return Breakdown(lines, Fraction(known_weight), Fraction(total_weight), exact)
+
+
+def assessment_score(scores: Mapping[str, int | None], weights: Mapping[str, float]) -> int | None:
+    """The value-assessment score on 0–100, rounded half up; None when too little is known for one (see
+    assessment_breakdown)."""
+    return assessment_breakdown(scores, weights).score
+
+
+def two_places(value: Fraction | int) -> Decimal:
+    """An exact number as shown: at most two decimals, rounded half up like the score (20, 7.5, 59.72)."""
+    return Decimal(floor(Fraction(value) * 100 + Fraction(1, 2))) / 100
 
 
 def check_thresholds(thresholds: Mapping[str, int]) -> None:

@@ -67,13 +67,16 @@ def transfer_clients(client_ids: list[int], owner_id: int | None, user, note: st
     return moved
 
 
-def assess_client(client: Client, scores: dict[str, int], override, reason: str, user) -> Assessment:
-    """Score the client with the current weights, grade it, keep the breakdown and the grade change."""
+def assess_client(client: Client, scores: dict[str, int | None], override, reason: str, user) -> Assessment:
+    """Score the client with the current weights, grade it, keep the breakdown and the grade change.
+    When too little is known (信息不足) there is no score and no computed grade: the client is left without a
+    grade, unless one is set by hand, until the information is collected (seed 002)."""
     weights, thresholds = assessment_settings()
     score = assessment_score(scores, weights)
-    computed = ValueGrade(grade_for_score(score, thresholds))
-    assessment = Assessment(client_id=client.id, scores=dict(scores), weights=dict(weights), score=score,
-                            computed_grade=computed, override_grade=override or None,
+    computed = None if score is None else ValueGrade(grade_for_score(score, thresholds))
+    assessment = Assessment(client_id=client.id, scores=dict(scores), weights=dict(weights),
+                            thresholds=dict(thresholds), score=score, computed_grade=computed,
+                            override_grade=override or None,
                             override_reason=reason if override else "", previous_grade=client.value_grade,
                             grade=override or computed, assessed_by_id=user.id)
     client.value_grade, client.assessment_score = assessment.grade, score

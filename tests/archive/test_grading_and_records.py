@@ -1,4 +1,5 @@
 """Assessment, grade history, handover, installed base and special dates through HTTP."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -6,7 +7,7 @@ from sqlalchemy import select
 
 from app.archive.enums import AssetKind, ProductCategory, ValueGrade
 from app.archive.models import Assessment, Asset, Client, SpecialDate
-from app.archive.rules import CRITERIA
+from app.archive.rules import CRITERIA, DEFAULT_WEIGHTS
 from app.core.clock import local_today
 from app.core.models import AuditEvent
 from tests.factories import (
@@ -85,6 +86,115 @@ def test_admin_weights_and_thresholds_change_new_grades(client, login_as, db):
     db.session.expire_all()
     assert (db.session.get(Client, record.id).assessment_score, db.session.get(Client, record.id).value_grade) == (
         75, ValueGrade.B)
+
+
+def breakdown_rows(html: str) -> list[tuple[str, ...]]:
+    """The breakdown tables' body rows as (criterion, score, weight, points), whitespace dropped."""
+    return [tuple(re.sub(r"\s+", "", cell) for cell in row) for row in re.findall(
+        r"<tr(?: class=\"unknown\")?><td>(.*?)</td>\s*<td class=\"num\">(.*?)</td>\s*<td class=\"num\">(.*?)</td>"
+        r"\s*<td class=\"num\">(.*?)</td></tr>", html)]
+
+
+def test_the_breakdown_shows_the_weights_and_thresholds_the_grade_was_given_with(client, login_as, db):
+    login_as("admin")
+    record = ClientFactory()
+    db.session.commit()
+    client.post(f"/clients/{record.id}/assess", data=scores(share_of_wallet=5, strategic_value=5))
+    # the admin then changes the weights and thresholds: the assessment keeps the ones it was made with
+    weights = {f"grading-weights-{key}": 0 for key in CRITERIA}
+    weights["grading-weights-need"] = 1
+    client.post("/admin/settings", data={**weights, "grading-threshold_a": 90, "grading-threshold_b": 70,
+                                         "grading-threshold_c": 30})
+    html = client.get(f"/clients/{record.id}").get_data(as_text=True)
+    section = html[html.index('id="assessment"'):html.index("<h3>", html.index('id="assessment"'))]
+    # share 20×1 + strategic 15×1 + the other 65 of the weight × 0.5 = 67.5 → 68
+    assert breakdown_rows(section) == [
+        ("赢单后的份额", "5", "20", "20"), ("所需时间、精力和成本", "3", "10", "5"), ("成交风险", "3", "10", "5"),
+        ("对我方的战略价值", "5", "15", "15"), ("回款风险", "3", "10", "5"), ("我方交付能力", "3", "10", "5"),
+        ("认识度", "3", "5", "2.5"), ("需求度", "3", "10", "5"), ("承受度", "3", "10", "5")]
+    assert re.search(r"<th>合计</th><td></td><td class=\"num\">100</td>\s*<td class=\"num\">67.5 → 68</td>", section)
+    assert "80 分及以上为 A，60 分及以上为 B，40 分及以上为 C，其余为 D。" in section
+    # the history entry holds the same breakdown, folded away
+    history = html[html.index("<h3>等级变化</h3>"):]
+    assert "— → B (68)" in history and "<details" in history
+    assert breakdown_rows(history) == breakdown_rows(section)
+
+
+def test_an_assessment_made_before_thresholds_were_kept_shows_as_before(client, login_as, db):
+    rep = login_as("sales")
+    record = ClientFactory(owner_id=rep.id, value_grade=ValueGrade.C, assessment_score=50)
+    db.session.add(Assessment(client_id=record.id, scores=dict.fromkeys(CRITERIA, 3), weights=DEFAULT_WEIGHTS,
+                              score=50, computed_grade=ValueGrade.C, grade=ValueGrade.C, assessed_by_id=rep.id))
+    db.session.commit()
+    html = client.get(f"/clients/{record.id}").get_data(as_text=True)
+    assert "得分 50，等级 C · " in html and "— → C (50)" in html and "信息不足" not in html
+    assert re.search(r"<td class=\"num\">100</td>\s*<td class=\"num\">50</td>", html)
+    assert "当时的分级线未记录" in html and "其余为 D" not in html
+    assert ("赢单后的份额", "3", "20", "10") in breakdown_rows(html)
+
+
+def not_known(*keys, **given):
+    return scores(**given, **dict.fromkeys(keys, 0))  # 0 is the 信息不足 choice
+
+
+def test_not_enough_information_keeps_the_client_ungraded_and_says_what_is_missing(client, login_as, db):
+    rep = login_as("sales")
+    record = ClientFactory(owner_id=rep.id)
+    db.session.commit()
+    client.post(f"/clients/{record.id}/assess", data=scores(share_of_wallet=5, strategic_value=5))
+    # share 20 + strategic 15 + effort 10 + deal risk 10 unknown: the scored criteria carry 45 of 100
+    response = client.post(f"/clients/{record.id}/assess",
+                           data=not_known("share_of_wallet", "strategic_value", "effort", "deal_risk"),
+                           follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "评估完成：信息不足，暂不计分（继续收集）。" in html
+    db.session.expire_all()
+    row = db.session.execute(select(Assessment).order_by(Assessment.id.desc()).limit(1)).scalar_one()
+    assert row.scores["share_of_wallet"] is None and row.scores["need"] == 3
+    assert (row.score, row.computed_grade, row.grade, row.previous_grade) == (None, None, None, ValueGrade.B)
+    saved = db.session.get(Client, record.id)
+    assert (saved.value_grade, saved.assessment_score) == (None, None)
+    assert "<strong>信息不足（继续收集）</strong>" in html and '<span class="badge">信息不足</span>' in html
+    assert "待收集：赢单后的份额、所需时间、精力和成本、成交风险、对我方的战略价值" in html
+    assert "已评分项的权重为 45（总权重 100），不足定级所需的一半。" in html
+    assert "B → 信息不足" in html
+    # the next assessment starts from these answers, 信息不足 included
+    form = client.get(f"/clients/{record.id}/assess").get_data(as_text=True)
+    assert re.search(r'<input checked id="scores-share_of_wallet-5" name="scores-share_of_wallet" [^>]*value="0">',
+                     form)
+    assert re.search(r'<input checked id="scores-need-2" [^>]*value="3">', form)
+
+
+def test_a_few_unknown_criteria_still_give_a_grade_from_the_rest(client, login_as, db):
+    rep = login_as("sales")
+    record = ClientFactory(owner_id=rep.id)
+    db.session.commit()
+    # delivery (10) and awareness (5) unknown; share of wallet 5: (20×1 + 65×0.5) / 85 = 61.76 → 62 → B
+    client.post(f"/clients/{record.id}/assess", data=not_known("delivery", "awareness", share_of_wallet=5))
+    db.session.expire_all()
+    assert (db.session.get(Client, record.id).value_grade, db.session.get(Client, record.id).assessment_score) == (
+        ValueGrade.B, 62)
+    html = client.get(f"/clients/{record.id}").get_data(as_text=True)
+    assert "得分 62，等级 B · " in html and "待收集：我方交付能力、认识度" in html
+    assert ("赢单后的份额", "5", "20", "23.53") in breakdown_rows(html)
+    assert ("认识度", "信息不足", "5", "—") in breakdown_rows(html)
+    assert re.search(r"<td class=\"num\">85 / 100</td>\s*<td class=\"num\">61.76 → 62</td>", html)
+
+
+def test_a_manual_grade_still_works_when_too_little_is_known(client, login_as, db):
+    rep = login_as("sales")
+    record = ClientFactory(owner_id=rep.id)
+    db.session.commit()
+    data = {**not_known("share_of_wallet", "strategic_value", "effort", "deal_risk", "need"), "override_grade": "A",
+            "override_reason": "院长亲自推动信息化"}
+    assert client.post(f"/clients/{record.id}/assess", data=data).status_code == 302
+    row = db.session.execute(select(Assessment)).scalar_one()
+    assert (row.score, row.computed_grade, row.override_grade, row.grade) == (None, None, ValueGrade.A, ValueGrade.A)
+    db.session.expire_all()
+    assert db.session.get(Client, record.id).value_grade == ValueGrade.A
+    html = client.get(f"/clients/{record.id}").get_data(as_text=True)
+    assert "信息不足（继续收集）</strong> · 等级 A · " in html and "手工定级：院长亲自推动信息化" in html
+    assert "— → A" in html and '<span class="badge">信息不足</span>' not in html
 
 
 def test_all_zero_weights_are_refused(client, login_as):

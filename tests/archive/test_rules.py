@@ -1,6 +1,7 @@
 """The archive's rules worked by hand: assessment score, value grade, client-name key, special dates.
 Each expected lunar date is also converted back with lunar-python, so a wrong literal fails loudly."""
 from datetime import date
+from fractions import Fraction
 from types import SimpleNamespace
 
 import pytest
@@ -14,10 +15,12 @@ from app.archive.rules import (
     CRITERIA_LABELS,
     DEFAULT_THRESHOLDS,
     DEFAULT_WEIGHTS,
+    assessment_breakdown,
     assessment_score,
     check_thresholds,
     grade_for_score,
     normalise_name,
+    two_places,
 )
 
 
@@ -83,7 +86,6 @@ def test_half_points_round_up_and_keys_outside_the_criteria_are_ignored():
     ({**MIXED, "need": 0}, DEFAULT_WEIGHTS, "Score for need"),
     ({**MIXED, "need": 6}, DEFAULT_WEIGHTS, "Score for need"),
     ({**MIXED, "need": 3.5}, DEFAULT_WEIGHTS, "Score for need"),
-    ({k: v for k, v in MIXED.items() if k != "delivery"}, DEFAULT_WEIGHTS, "Score for delivery is missing"),
     (MIXED, dict.fromkeys(CRITERIA, 0), "At least one criterion"),
     (MIXED, {}, "At least one criterion"),
     (MIXED, {**DEFAULT_WEIGHTS, "effort": -10}, "must not be negative"),
@@ -91,6 +93,73 @@ def test_half_points_round_up_and_keys_outside_the_criteria_are_ignored():
 def test_invalid_scores_and_weights_are_refused(scores, weights, message):
     with pytest.raises(ValueError, match=message):
         assessment_score(scores, weights)
+
+
+# --- breakdown and 信息不足 ----------------------------------------------------------------------------------
+
+
+def test_the_breakdown_of_a_full_assessment_adds_up_to_its_score():
+    parts = assessment_breakdown(MIXED, DEFAULT_WEIGHTS)
+    # the points of test_a_mixed_client_with_the_default_weights, criterion by criterion
+    assert [(line.key, line.score, line.weight, line.points) for line in parts.lines][:4] == [
+        ("share_of_wallet", 5, 20, 20), ("effort", 3, 10, 5), ("deal_risk", 4, 10, Fraction(15, 2)),
+        ("strategic_value", 2, 15, Fraction(15, 4))]
+    assert parts.exact == Fraction(245, 4) and parts.score == 61 == assessment_score(MIXED, DEFAULT_WEIGHTS)
+    assert (parts.known_weight, parts.total_weight, parts.missing) == (100, 100, ())
+    assert str(parts.lines[0].label) == "Share of wallet after winning"
+
+
+def test_unknown_criteria_are_left_out_and_the_known_weights_renormalised():
+    scores = {**MIXED, "delivery": None, "awareness": None}
+    parts = assessment_breakdown(scores, DEFAULT_WEIGHTS)
+    # without delivery (7.5 points) and awareness (0): 53.75 points out of a weight of 85 → 63.24 → 63
+    # share of wallet now weighs 20/85: 100 × 20/85 = 23.53 points, not 20
+    assert parts.known_weight == 85 and parts.exact == Fraction(5375, 85) and parts.score == 63
+    assert parts.lines[0].points == Fraction(2000, 85)
+    assert sum(line.points for line in parts.lines if line.points is not None) == parts.exact
+    assert [line.key for line in parts.missing] == ["delivery", "awareness"]
+    assert [line.points for line in parts.lines if line.score is None] == [None, None]
+    # an absent key is the same as null
+    assert assessment_score({k: v for k, v in scores.items() if v is not None}, DEFAULT_WEIGHTS) == 63
+    # an unknown criterion neither lifts nor sinks a client scored 3 on everything else
+    assert assessment_score({**all_scored(3), "need": None, "effort": None}, DEFAULT_WEIGHTS) == 50
+
+
+# share of wallet 20 + strategic value 15 + effort 10 + awareness 5 = 50 of the 100 weight
+HALF_THE_WEIGHT = ("share_of_wallet", "strategic_value", "effort", "awareness")
+
+
+def test_a_grade_needs_the_scored_criteria_to_carry_half_the_weight():
+    scores = {key: 5 if key in HALF_THE_WEIGHT else None for key in CRITERIA}
+    assert assessment_score(scores, DEFAULT_WEIGHTS) == 100  # exactly half: enough
+    parts = assessment_breakdown({**scores, "awareness": None}, DEFAULT_WEIGHTS)  # 45 of 100: too little
+    assert (parts.known_weight, parts.exact, parts.score) == (45, None, None)
+    assert all(line.points is None for line in parts.lines)
+    assert len(parts.missing) == 6 and "awareness" in [line.key for line in parts.missing]
+    # weight decides, not the count: five of the nine criteria scored, but the light ones, 45 of 100: no grade
+    light = dict.fromkeys(("deal_risk", "payment_risk", "delivery", "need", "awareness"), 5)
+    assert sum(DEFAULT_WEIGHTS[key] for key in light) == 45
+    assert assessment_score(light, DEFAULT_WEIGHTS) is None
+    assert assessment_score({**light, "affordability": 1}, DEFAULT_WEIGHTS) == 82  # 55: 45 of 55 at full marks
+    assert assessment_score({}, DEFAULT_WEIGHTS) is None
+
+
+def test_a_criterion_weighted_zero_is_never_missing_and_never_counts():
+    weights = {**DEFAULT_WEIGHTS, "awareness": 0}
+    parts = assessment_breakdown({**MIXED, "awareness": None}, weights)
+    assert parts.missing == () and parts.score == 64  # as in test_a_zero_weight_criterion_does_not_count...
+    # half of 95 is 47.5: share 20 + strategic 15 + effort 10 = 45 is not enough, + deal risk 10 = 55 is
+    known = {"share_of_wallet": 5, "strategic_value": 5, "effort": 5, "awareness": 5}
+    assert assessment_score(known, weights) is None
+    assert assessment_score({**known, "deal_risk": 1}, weights) == 82  # 45 of 55 weight at full marks
+
+
+@pytest.mark.parametrize("value, shown", [
+    (20, "20"), (Fraction(15, 2), "7.5"), (Fraction(5375, 85), "63.24"), (Fraction(2000, 85), "23.53"),
+    (Fraction(1, 8), "0.13"), (0, "0"),
+])
+def test_points_are_shown_to_two_places_rounded_half_up(value, shown):
+    assert str(two_places(value)) == shown
 
 
 # --- value grade ---------------------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
 """zh_CN by default, English per user and on the login page; the catalogue covers every msgid."""
+import re
+from collections import Counter
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -27,6 +29,14 @@ def test_every_msgid_has_a_zh_cn_translation():
     msgids = source_msgids()
     assert len(msgids) > 100  # the extraction really read the code
     assert sorted(msgids - translated) == []
+
+
+def test_the_catalogue_gives_each_msgid_one_translation():
+    """Two entries for one msgid (left by a merge) mean one of them silently loses."""
+    text = (ROOT / "app/translations/zh_Hans_CN/LC_MESSAGES/messages.po").read_text()
+    entries = re.findall(r'^(?:msgctxt ("(?:.*)"\n))?msgid ((?:".*"\n)+)', text, flags=re.M)
+    assert len(entries) > 100
+    assert [entry for entry, count in Counter(entries).items() if count > 1] == []
 
 
 def test_anonymous_visitor_switches_the_login_page_to_english(client):

@@ -240,6 +240,6 @@ class GreetForm(FlaskForm):
 
     occasion = StringField(validators=[Length(max=80)], filters=[strip])
     on = DateField(validators=[Optional()])
-    method = enum_field(_l("By"), Method, required=True, default=Method.WECHAT, members=GREETING_METHODS)
+    method = enum_field(_l("Greet by"), Method, required=True, default=Method.WECHAT, members=GREETING_METHODS)
 
     data_fields = ("occasion", "on", "method")

@@ -1,6 +1,6 @@
 """Importing clients from a spreadsheet, the file side: which row is the header, which field each column holds,
-which sheet holds contacts, and keeping the uploaded file between the steps. Checking and creating the rows is
-in import_rows.py."""
+which sheet holds contacts, and keeping the uploaded file between the steps. What a cell means is in
+import_cells.py; checking and creating the rows in import_rows.py."""
 import json
 import re
 import time

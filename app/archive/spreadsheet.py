@@ -1,5 +1,5 @@
 """Client lists as .xlsx and CSV: the columns, reading a file into rows, writing clients back out.
-Importing (mapping, checking, creating) is in importing.py."""
+Importing (mapping, checking, creating) is in importing.py, import_cells.py and import_rows.py."""
 import csv
 import io
 import re

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
-from app.archive import importing, spreadsheet  # noqa: E402
+from app.archive import import_rows, importing, spreadsheet  # noqa: E402
 from app.archive.models import Client, UnitLevel  # noqa: E402
 from app.archive.queries import client_list  # noqa: E402
 from app.core.audit import acting_as  # noqa: E402
@@ -54,12 +54,12 @@ def timed(label: str, results: dict):
 
 def _steps(data: bytes, mapping: dict, manager, rows: int, results: dict) -> None:
     with timed("read .xlsx", results):
-        headers, table = spreadsheet.read_table("bench.xlsx", data)
+        table, _contacts = importing.read_upload("bench.xlsx", data, {})
     with timed("check rows (dry run)", results):
-        checks = importing.check_rows(table, mapping, manager)
-    assert not any(check.errors for check in checks), checks[0].errors
+        plan = import_rows.check_file(table, mapping, None, {}, manager)
+    assert not plan.has_errors, plan.rows[0].errors
     with timed("import rows + commit", results):
-        importing.import_rows(checks, manager, skip_duplicates=True)
+        import_rows.import_plan(plan, manager)
         db.session.commit()
     assert db.session.scalar(select(func.count(Client.id))) == rows
     with timed("export .xlsx (query + write)", results):
@@ -67,8 +67,8 @@ def _steps(data: bytes, mapping: dict, manager, rows: int, results: dict) -> Non
     with timed("export .csv (query + write)", results):
         b"".join(spreadsheet.export_csv(db.session.execute(client_list(manager)).scalars()))
     with timed("re-read the export and check it", results):
-        headers, table = spreadsheet.read_table("export.xlsx", xlsx)
-        importing.check_rows(table, importing.suggest_mapping(headers, {}), manager)
+        table, _contacts = importing.read_upload("export.xlsx", xlsx, {})
+        import_rows.check_file(table, importing.suggest_mapping(table.header, {}), None, {}, manager)
 
 
 def main(rows: int = 1000) -> None:

@@ -11,6 +11,7 @@ from wtforms import (
     DateField,
     Form,
     FormField,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -19,6 +20,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.archive import enums
+from app.archive.importing import CREATE, SKIP, UPDATE
 from app.archive.models import Product
 from app.archive.rules import CRITERIA, CRITERIA_LABELS, check_thresholds, phone_number
 from app.core.dates import valid_day
@@ -282,24 +284,45 @@ class ImportUploadForm(FlaskForm):
 
 
 class ImportMappingForm(FlaskForm):
-    """One select per column of the file (fields col_0, col_1 …, added by mapping_form)."""
+    """One select per column of the clients' sheet (col_0, col_1 …) and of the contacts' sheet (contact_col_0 …),
+    added by mapping_form, which also sets the header row's choices."""
 
-    skip_duplicates = BooleanField(_l("Skip rows that duplicate an existing client or an earlier row"),
-                                   default=True)
+    header_line = SelectField(_l("The header row is"), coerce=int)
+    shown_line = HiddenField()  # the header row the column selects were made for
+    mode = RadioField(_l("A row naming a client already in the archive"), default=SKIP,
+                      choices=[(SKIP, _l("Skip it (its contact too)")), (CREATE, _l("Import it as a new client")),
+                               (UPDATE, _l("Update that client with the row's non-empty cells"))])
+    versions = HiddenField()  # the versions of the clients the preview would update
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        columns = [f for f in self if f.name.startswith("col_")]
-        chosen = [f.data for f in columns if f.data]
-        for f in columns:
-            if f.data and chosen.count(f.data) > 1:
-                f.errors.append(_("Each field can take only one column."))
-                valid = False
-        if "name" not in chosen:
-            columns[0].errors.append(_("Choose the column that holds the client name."))
-            valid = False
+        valid &= _columns_chosen([f for f in self if f.name.startswith("col_")], contacts_sheet=False)
+        contacts = [f for f in self if f.name.startswith("contact_col_")]
+        if any(f.data for f in contacts):  # the contacts' sheet is used once any of its columns is
+            valid &= _columns_chosen(contacts, contacts_sheet=True)
         return valid
 
     @property
     def mapping(self) -> dict[int, str]:
-        return {int(f.name[4:]): f.data for f in self if f.name.startswith("col_") and f.data}
+        return self._mapping("col_")
+
+    @property
+    def contact_mapping(self) -> dict[int, str]:
+        return self._mapping("contact_col_")
+
+    def _mapping(self, prefix: str) -> dict[int, str]:
+        return {int(f.name.removeprefix(prefix)): f.data for f in self if f.name.startswith(prefix) and f.data}
+
+
+def _columns_chosen(columns, contacts_sheet: bool) -> bool:
+    """Each field takes one column at most; the client's name is always needed, the contact's name on the
+    contacts' sheet and once any contact field is chosen."""
+    chosen = [f.data for f in columns if f.data]
+    for f in columns:
+        if f.data and chosen.count(f.data) > 1:
+            f.errors.append(_("Each field can take only one column."))
+    if "name" not in chosen:
+        columns[0].errors.append(_("Choose the column that holds the client name."))
+    if "contact_name" not in chosen and (contacts_sheet or any(name.startswith("contact_") for name in chosen)):
+        columns[0].errors.append(_("Choose the column that holds the contact's name."))
+    return not any(f.errors for f in columns)

@@ -1,243 +1,164 @@
-"""Importing clients from a spreadsheet: map the columns, check every row the way the client form does,
-create the clients in one transaction, and keep the uploaded file between the steps."""
+"""Importing clients from a spreadsheet, the file side: which row is the header, which field each column holds,
+which sheet holds contacts, and keeping the uploaded file between the steps. What a cell means is in
+import_cells.py; checking and creating the rows in import_rows.py."""
 import json
 import re
 import time
 import unicodedata
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
+from flask_babel import lazy_gettext as _l
 
-from app.archive.access import chooses_owner
-from app.archive.forms import ClientForm
-from app.archive.models import Client, UnitLevel
-from app.archive.queries import owner_choices
-from app.archive.rules import normalise_name
-from app.archive.services import save_client
-from app.archive.spreadsheet import COLUMN_OF, ENUMS, IMPORT_FIELDS, LABELS
-from app.core.forms import form_data
-from app.core.models import User, get_setting, put_setting
-from app.extensions import db
+from app.archive.enums import DecisionRole
+from app.archive.spreadsheet import COLUMN_OF, ENUMS, HEADER_ROWS, IMPORT_FIELDS, LABELS, Row, read_sheets
+from app.core.models import get_setting, put_setting
 
-_FILE_FIELD_OF = {column: name for name, column in COLUMN_OF.items()}
+# A contact per row of the clients' sheet, or a row per contact on a sheet of its own.
+CONTACT_FIELDS = ("contact_name", "contact_title", "contact_mobile", "contact_decision_role", "contact_birthday",
+                  "contact_lunar")
+FIELD_LABELS = {**LABELS, "contact_name": _l("Contact"), "contact_title": _l("Contact's title"),
+                "contact_mobile": _l("Contact's mobile"), "contact_decision_role": _l("Contact's decision role"),
+                "contact_birthday": _l("Contact's birthday"), "contact_lunar": _l("Contact's birthday is lunar")}
+CLIENT_SHEET_FIELDS = IMPORT_FIELDS + CONTACT_FIELDS
+CONTACT_SHEET_FIELDS = ("name", *CONTACT_FIELDS)  # the client's name and the contact
+VALUE_ENUMS = {**ENUMS, "contact_decision_role": DecisionRole}
 
-NUMBERS = ("employees", "beds", "annual_revenue", "established_year")
-DEFAULT_STATUS = Client.__table__.c.status.default.arg.value  # an empty status means what the model defaults to
 # Headers people write by hand for the same thing (the labels and field names match anyway).
 ALIASES = {"客户名称": "name", "单位名称": "name", "医院名称": "name", "客户": "name", "简称": "short_name",
            "电话": "phone", "联系电话": "phone", "省份": "region", "地区": "region", "城市": "city",
            "地址": "address", "邮编": "postcode", "网址": "website", "法人": "legal_representative",
            "床位": "beds", "员工人数": "employees", "人数": "employees", "医院级别": "unit_level",
            "医院等级": "unit_level", "客户经理": "owner", "负责人": "owner", "状态": "status",
-           "生命周期状态": "status"}
+           "生命周期状态": "status", "联系人": "contact_name", "联系人姓名": "contact_name", "姓名": "contact_name",
+           "职务": "contact_title", "职位": "contact_title", "手机": "contact_mobile", "手机号": "contact_mobile",
+           "手机号码": "contact_mobile", "联系人手机": "contact_mobile", "决策角色": "contact_decision_role",
+           "角色": "contact_decision_role", "生日": "contact_birthday", "出生日期": "contact_birthday",
+           "农历": "contact_lunar", "是否农历": "contact_lunar"}
+# Values people type for the same choice (codes and labels match anyway); a unit level names the admin's list.
+SYNONYMS = {"lead_source": {"客户推荐": "referral", "老客户推荐": "referral", "客户介绍": "referral"},
+            "status": {"老客户": "customer", "已成交": "customer", "合作中": "customer", "意向客户": "prospect"},
+            "unit_level": {"三级甲等": "三甲", "三级乙等": "三乙", "二级甲等": "二甲", "二级乙等": "二乙",
+                           "一级医院": "一级", "未评级": "未定级"},
+            "contact_decision_role": {"决策人": "decider", "拍板人": "decider", "采购": "buyer", "使用人": "user"}}
 
+SKIP, CREATE, UPDATE = "skip", "create", "update"  # the modes: what a row naming a kept client does
 
 MAPPING_SETTING = "client_import_mapping"
 
 UPLOAD_LIFETIME = 24 * 3600  # seconds an abandoned upload is kept
 _TOKEN = re.compile(r"[0-9a-f]{32}")
 
-@dataclass
-class RowCheck:
-    line: int
-    values: dict[str, str]
-    errors: list[str] = field(default_factory=list)
-    duplicate_of: str | None = None
-    duplicate_id: int | None = None  # set only when the user may open the existing client
-    data: dict = field(default_factory=dict, repr=False, compare=False)  # what save_client takes
 
-
-def _key(text) -> str:
-    """Header and label text compared loosely: full/half width folded, case and spaces ignored."""
+def key(text) -> str:
+    """Header and value text compared loosely: full/half width folded, case and spaces ignored."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)).casefold())
-
-
 
 
 # --- Mapping ----------------------------------------------------------------------------------------------
 
 
-def _header_lookup() -> dict[str, str]:
-    lookup = {_key(alias): name for alias, name in ALIASES.items()}
-    for name in IMPORT_FIELDS:
-        lookup[_key(name)] = name
-        lookup.setdefault(_key(COLUMN_OF.get(name, name)), name)
+def _header_lookup(fields) -> dict[str, str]:
+    lookup = {key(alias): name for alias, name in ALIASES.items() if name in fields}
+    for name in fields:
+        lookup[key(name)] = name
+        lookup.setdefault(key(COLUMN_OF.get(name, name)), name)
     for locale in ("en", "zh_CN"):
         with force_locale(locale):
-            lookup.update({_key(LABELS[name]): name for name in IMPORT_FIELDS})
+            lookup.update({key(FIELD_LABELS[name]): name for name in fields})
     return lookup
 
 
-def suggest_mapping(headers: list[str], remembered: dict) -> dict[int, str]:
+def suggest_mapping(headers: list[str], remembered: dict, fields=CLIENT_SHEET_FIELDS) -> dict[int, str]:
     """Column index → field: what the user chose for this header text before, else the field whose label or
     name the header is. A header the user chose to ignore stays ignored; no field is given two columns."""
-    remembered = {_key(text): name for text, name in remembered.items()}
-    lookup = _header_lookup()
+    return _matched(headers, {key(text): name for text, name in remembered.items()}, _header_lookup(fields), fields)
+
+
+def _matched(headers, remembered: dict, lookup: dict, fields) -> dict[int, str]:
     mapping: dict[int, str] = {}
     for index, header in enumerate(headers):
-        key = _key(header)
-        name = remembered[key] if key in remembered else lookup.get(key, "")
-        if name in IMPORT_FIELDS and name not in mapping.values():
+        header_key = key(header)
+        name = remembered[header_key] if header_key in remembered else lookup.get(header_key, "")
+        if name in fields and name not in mapping.values():
             mapping[index] = name
     return mapping
+
+
+def guess_header(rows: list[Row], remembered: dict, fields=CLIENT_SHEET_FIELDS) -> tuple[int, dict[int, str]]:
+    """(line, mapping) of the likely header: of the rows it may be (header_candidates), the first whose cells
+    name the most fields. A merged title row above it names none."""
+    remembered = {key(text): name for text, name in remembered.items()}
+    lookup = _header_lookup(fields)
+    best_line, best = rows[0].line, {}
+    for row in header_candidates(rows):
+        mapping = _matched(row, remembered, lookup, fields)
+        if len(mapping) > len(best):
+            best_line, best = row.line, mapping
+    return best_line, best
+
+
+def header_candidates(rows: list[Row]) -> list[Row]:
+    """The rows the header may be: among the first few, and with at least one row below it."""
+    return rows[:min(HEADER_ROWS, len(rows) - 1)]
 
 
 def remembered_mapping() -> dict:
     return get_setting(MAPPING_SETTING, {})
 
 
-def remember_mapping(headers: list[str], mapping: dict[int, str]) -> None:
+def remember_mapping(*tables: tuple[list[str], dict[int, str]]) -> None:
     """Keep header text → field (or "" for ignored) for the next upload; other layouts stay remembered."""
-    chosen = {header: mapping.get(index, "") for index, header in enumerate(headers) if header}
+    chosen = {header: mapping.get(index, "") for headers, mapping in tables
+              for index, header in enumerate(headers) if header}
     put_setting(MAPPING_SETTING, {**remembered_mapping(), **chosen})
 
 
-# --- Checking ---------------------------------------------------------------------------------------------
+# --- The sheets of an upload ------------------------------------------------------------------------------
 
 
 @dataclass
-class _Known:
-    """What every row is checked against, loaded once per file."""
+class Table:
+    """One sheet of the upload: its non-empty rows, and which of them is the header."""
 
-    enums: dict[str, dict[str, str]]
-    unit_levels: dict[str, int]
-    unit_level_choices: list[tuple[str, str]]
-    users: dict[str, User]
-    owner_choices: list[tuple[int, str]]
-    owner_ids: set[int]
-    clients: dict[str, tuple[int, str, bool]]  # name key → id, name, visible to the importing user
+    title: str
+    rows: list[Row]
+    header_line: int
 
-    @classmethod
-    def load(cls, user) -> "_Known":
-        levels = db.session.execute(select(UnitLevel).order_by(UnitLevel.position, UnitLevel.name)).scalars().all()
-        users = db.session.execute(select(User)).scalars().all()
-        by_name = {_key(u.username): u for u in users}
-        for display_name in {_key(u.display_name) for u in users} - set(by_name):
-            same = [u for u in users if _key(u.display_name) == display_name]
-            if len(same) == 1:  # a display name that says who without doubt is as good as the username
-                by_name[display_name] = same[0]
-        owners = {u.id: u.display_name for u in db.session.execute(owner_choices()).scalars()}
-        owners.setdefault(user.id, user.display_name)
-        rows = db.session.execute(select(Client.id, Client.name, Client.name_key, Client.owner_id)
-                                  .where(Client.deleted_at.is_(None)).order_by(Client.id)).all()
-        clients = {}
-        for client_id, name, name_key, owner_id in rows:
-            clients.setdefault(name_key or normalise_name(name),
-                               (client_id, name, user.sees_all_clients or owner_id == user.id))
-        return cls(enums=_enum_lookup(), unit_levels={_key(level.name): level.id for level in levels},
-                   unit_level_choices=[("", "")] + [(str(level.id), level.name) for level in levels],
-                   users=by_name, owner_choices=list(owners.items()), owner_ids=set(owners), clients=clients)
+    @cached_property
+    def header(self) -> list[str]:
+        return next(row for row in self.rows if row.line == self.header_line)
+
+    @cached_property
+    def body(self) -> list[Row]:
+        return [row for row in self.rows if row.line > self.header_line]
+
+    @property
+    def candidates(self) -> list[Row]:
+        return header_candidates(self.rows)
 
 
-def _enum_lookup() -> dict[str, dict[str, str]]:
-    """Field → {code or label (zh and en) → code}, so an exported file and a hand-typed one both import."""
-    lookup = {name: {_key(member.value): member.value for member in enum_cls} for name, enum_cls in ENUMS.items()}
-    for locale in ("zh_CN", "en"):
-        with force_locale(locale):
-            for name, enum_cls in ENUMS.items():
-                for member in enum_cls:
-                    lookup[name].setdefault(_key(member.label), member.value)
-    return lookup
+def read_upload(filename: str, data: bytes, remembered: dict, header_line: int | None = None
+                ) -> tuple[Table, Table | None]:
+    """The clients' sheet (the first), with the header at ``header_line`` when that is a row it may be, else
+    where it seems to be; and the contacts' sheet, if a later sheet's header names a client and a contact."""
+    contacts_header: list[int] = []
 
+    def holds_contacts(rows: list[Row]) -> bool:
+        line, mapping = guess_header(rows, remembered, CONTACT_SHEET_FIELDS)
+        if {"name", "contact_name"} <= set(mapping.values()):
+            contacts_header.append(line)
+        return bool(contacts_header)
 
-def check_rows(rows: list[list[str]], mapping: dict[int, str], user) -> list[RowCheck]:
-    """Every row checked as the client form would check it, plus duplicates by normalised name against the
-    clients already kept (all of them, not only the user's) and the rows above it in the file."""
-    known = _Known.load(user)
-    if not chooses_owner(user):
-        mapping = {index: name for index, name in mapping.items() if name != "owner"}  # a rep owns their imports
-    seen_in_file: dict[str, int] = {}
-    checks = []
-    for number, row in enumerate(rows):
-        values = {name: row[index].strip() if index < len(row) else "" for index, name in mapping.items()
-                  if name in IMPORT_FIELDS}
-        check = _check_row(getattr(row, "line", number + 2), values, known, user)
-        _flag_duplicate(check, known, seen_in_file)
-        checks.append(check)
-    return checks
-
-
-def _check_row(line: int, values: dict[str, str], known: _Known, user) -> RowCheck:
-    formdata, errors = MultiDict(), {}
-    for name in IMPORT_FIELDS:
-        if name != "owner" or chooses_owner(user):
-            form_field, formdata[form_field], errors[name] = _form_value(name, values.get(name, ""), known, user)
-    form = _row_form(formdata, known, user)
-    form.validate()
-    errors = {name: error for name, error in errors.items() if error}  # ours first: they say more
-    for form_field, messages in form.errors.items():
-        errors.setdefault(_FILE_FIELD_OF.get(form_field, form_field), messages[0])
-    shown = [f"{LABELS[name]}: {errors[name]}" for name in IMPORT_FIELDS if name in errors]
-    return RowCheck(line=line, values=values, errors=shown, data=form_data(form))
-
-
-def _form_value(name: str, raw: str, known: _Known, user) -> tuple[str, str, str | None]:
-    """(form field, value for the client form, error or None) for one cell: labels become codes, names ids."""
-    if name in ENUMS:
-        code = known.enums[name].get(_key(raw), "") if raw else ""
-        if raw and not code:
-            return name, "", _("“%(value)s” is not one of: %(choices)s", value=raw,
-                               choices=" / ".join(member.label for member in ENUMS[name]))
-        return name, code or (DEFAULT_STATUS if name == "status" else ""), None
-    if name == "unit_level":
-        level_id = known.unit_levels.get(_key(raw)) if raw else None
-        if raw and level_id is None:
-            return "unit_level_id", "", _("“%(value)s” is not in the list of unit levels (%(choices)s)", value=raw,
-                                          choices=" / ".join(text for _id, text in known.unit_level_choices[1:]))
-        return "unit_level_id", str(level_id or ""), None
-    if name == "owner":
-        owner = known.users.get(_key(raw)) if raw else user
-        if owner is None:
-            return "owner_id", str(user.id), _("there is no user “%(value)s”", value=raw)
-        error = None if owner.id in known.owner_ids else _("%(name)s cannot own clients", name=owner.display_name)
-        return "owner_id", str(owner.id), error
-    if name in NUMBERS:
-        return name, unicodedata.normalize("NFKC", raw).replace(",", ""), None  # "1,200" and full-width digits
-    if name == "website" and raw and "://" not in raw:
-        return name, "http://" + raw, None  # what people type; the form wants a full URL
-    return name, raw, None
-
-
-def _row_form(formdata: MultiDict, known: _Known, user) -> ClientForm:
-    form = ClientForm(formdata=formdata, meta={"csrf": False})
-    form.unit_level_id.choices = known.unit_level_choices
-    if chooses_owner(user):
-        form.owner_id.choices = known.owner_choices
-    else:
-        del form.owner_id
-    return form
-
-
-def _flag_duplicate(check: RowCheck, known: _Known, seen_in_file: dict[str, int]) -> None:
-    key = normalise_name(check.values.get("name", ""))
-    if not key:
-        return
-    if key in known.clients:
-        client_id, name, visible = known.clients[key]
-        check.duplicate_of, check.duplicate_id = name, client_id if visible else None
-    elif key in seen_in_file:
-        check.duplicate_of = _("line %(line)s of this file", line=seen_in_file[key])
-    else:
-        seen_in_file[key] = check.line
-
-
-def import_rows(checks: list[RowCheck], user, skip_duplicates: bool) -> int:
-    """Create a client per checked row (through save_client, so its rules apply); flushes, the route commits
-    once, so a file imports whole or not at all. Only for rows without errors."""
-    if any(check.errors for check in checks):
-        raise ValueError("import_rows was given rows with errors")
-    created = 0
-    for check in checks:
-        if skip_duplicates and check.duplicate_of:
-            continue
-        save_client(Client(), check.data, user)
-        created += 1
-    return created
+    sheets = read_sheets(filename, data, wanted=holds_contacts)
+    first = sheets[0].rows
+    if header_line not in {row.line for row in header_candidates(first)}:
+        header_line = guess_header(first, remembered)[0]
+    contacts = Table(sheets[1].title, sheets[1].rows, contacts_header[0]) if len(sheets) > 1 else None
+    return Table(sheets[0].title, first, header_line), contacts
 
 
 # --- Uploaded files between the steps ---------------------------------------------------------------------

@@ -8,14 +8,16 @@ from flask import Response, abort, current_app, flash, redirect, request, stream
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import MultiDict
 from wtforms import SelectField
 
-from app.archive import bp, importing, spreadsheet
+from app.archive import bp, import_rows, importing, spreadsheet
 from app.archive.access import EDITORS, chooses_owner
 from app.archive.forms import ImportMappingForm, ImportUploadForm
 from app.archive.queries import ClientFilters, client_list
 from app.core.clock import local_today
-from app.core.forms import form_status
+from app.core.forms import form_status, whole_number
 from app.core.htmx import render
 from app.core.paging import in_chunks
 from app.core.scoping import role_required
@@ -26,21 +28,31 @@ FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.
 TEMPLATE = "archive/import.html"
 
 
-def mapping_form(headers: list[str], rows: list[list[str]], **kwargs) -> ImportMappingForm:
-    fields = [f for f in spreadsheet.IMPORT_FIELDS if f != "owner" or chooses_owner(current_user)]
-    choices = [("", _l("— ignore this column —"))] + [(f, spreadsheet.LABELS[f]) for f in fields]
-    suggested = importing.suggest_mapping(headers, importing.remembered_mapping())
+def mapping_form(upload: "Upload", **kwargs) -> ImportMappingForm:
+    """The form of the mapping step: the header row, a select per column of each sheet, the mode."""
+    client_fields = [f for f in importing.CLIENT_SHEET_FIELDS if f != "owner" or chooses_owner(current_user)]
+    remembered = importing.remembered_mapping()
 
     class Form(ImportMappingForm):
         pass
 
-    for index, header in enumerate(headers):
-        label = header or _("Column %(number)s", number=index + 1)
-        default = suggested.get(index) if suggested.get(index) in fields else ""
-        setattr(Form, f"col_{index}", SelectField(label, choices=choices, default=default))
+    sheets = [("col", upload.clients, client_fields)]
+    if upload.contacts:
+        sheets.append(("contact_col", upload.contacts, importing.CONTACT_SHEET_FIELDS))
+    for prefix, table, fields in sheets:
+        choices = [("", _l("— ignore this column —"))] + [(f, importing.FIELD_LABELS[f]) for f in fields]
+        suggested = importing.suggest_mapping(table.header, remembered, fields)
+        for index, header in enumerate(table.header):
+            label = header or _("Column %(number)s", number=index + 1)
+            setattr(Form, f"{prefix}_{index}", SelectField(label, choices=choices, default=suggested.get(index, "")))
     form = Form(**kwargs)
-    for index, _header in enumerate(headers):  # a few values under each select show what the column holds
-        form[f"col_{index}"].samples = " · ".join(row[index] for row in rows[:3] if row[index])[:80]
+    form.header_line.choices = [(row.line, _("Line %(line)s: %(cells)s", line=row.line,
+                                             cells=" · ".join(cell for cell in row if cell)[:60]))
+                                for row in upload.clients.candidates]
+    form.header_line.data = form.shown_line.data = upload.clients.header_line
+    for prefix, table, _fields in sheets:  # a few values under each select show what the column holds
+        for index, _header in enumerate(table.header):
+            form[f"{prefix}_{index}"].samples = " · ".join(row[index] for row in table.body[:3] if row[index])[:80]
     return form
 
 
@@ -51,24 +63,35 @@ def _upload_dir() -> Path:
 class Upload(NamedTuple):
     token: str
     filename: str
-    headers: list[str]
-    rows: list[list[str]]
+    clients: importing.Table
+    contacts: importing.Table | None
 
 
-def _load(token: str) -> Upload:
+def _load(token: str, header_line: int | None = None) -> Upload:
     """The current user's upload; 404 for someone else's, an unknown or a discarded one."""
-    upload = importing.load_upload(_upload_dir(), token, current_user.id) or abort(404)
-    return Upload(token, upload[0], *spreadsheet.read_table(*upload))
+    filename, data = importing.load_upload(_upload_dir(), token, current_user.id) or abort(404)
+    return Upload(token, filename, *importing.read_upload(filename, data, importing.remembered_mapping(), header_line))
 
 
-def _mapped(token: str) -> tuple[Upload, ImportMappingForm]:
-    """The user's upload and the column mapping they posted for it."""
-    upload = _load(token)
-    return upload, mapping_form(upload.headers, upload.rows)
+def _mapped(token: str) -> tuple[Upload, ImportMappingForm, bool]:
+    """The user's upload, the mapping they posted for it, and whether they asked to see the columns of the header
+    row they chose (rather than to check the rows). Another header row has other columns, so its selects start
+    from what they seem to hold."""
+    upload = _load(token, whole_number(request.form.get("header_line")))
+    if request.form.get("shown_line", str(upload.clients.header_line)) != str(upload.clients.header_line):
+        posted = request.form.items(multi=True)
+        kept = MultiDict([(name, value) for name, value in posted if not name.startswith("col_")])
+        return upload, mapping_form(upload, formdata=kept), True
+    return upload, mapping_form(upload), "reread" in request.form
+
+
+def _check(upload: Upload, form: ImportMappingForm, versions=None) -> import_rows.Plan:
+    return import_rows.check_file(upload.clients, form.mapping, upload.contacts, form.contact_mapping, current_user,
+                                  form.mode.data, versions)
 
 
 def _page(step: str, upload: Upload, form, status: int = 200, **context):
-    return render(TEMPLATE, step=step, token=upload.token, filename=upload.filename, rows=upload.rows, form=form,
+    return render(TEMPLATE, step=step, token=upload.token, filename=upload.filename, upload=upload, form=form,
                   status=status, **context)
 
 
@@ -99,39 +122,50 @@ def import_upload():
     if form.validate_on_submit():
         filename, data = form.file.data.filename, form.file.data.read()
         try:
-            headers, rows = spreadsheet.read_table(filename, data)
+            tables = importing.read_upload(filename, data, importing.remembered_mapping())
         except spreadsheet.SpreadsheetError as error:
             form.file.errors.append(str(error))
         else:
-            token = importing.store_upload(_upload_dir(), current_user.id, filename, data)
-            return _page("mapping", Upload(token, filename, headers, rows),
-                         mapping_form(headers, rows, formdata=None))
+            upload = Upload(importing.store_upload(_upload_dir(), current_user.id, filename, data), filename, *tables)
+            return _page("mapping", upload, mapping_form(upload, formdata=None))
     return render(TEMPLATE, step="upload", form=form, status=form_status(form))
 
 
 @bp.post("/import/<token>")
 @role_required(*EDITORS)
 def import_preview(token: str):
-    upload, form = _mapped(token)
-    if not form.validate_on_submit():
-        return _page("mapping", upload, form, status=422)
-    importing.remember_mapping(upload.headers, form.mapping)
+    upload, form, reread = _mapped(token)
+    if reread or not form.validate_on_submit():
+        return _page("mapping", upload, form, status=200 if reread else 422)
+    importing.remember_mapping((upload.clients.header, form.mapping),
+                               *[(upload.contacts.header, form.contact_mapping)] if upload.contacts else [])
     db.session.commit()
-    return _page("preview", upload, form, checks=importing.check_rows(upload.rows, form.mapping, current_user))
+    plan = _check(upload, form)
+    form.versions.data = plan.versions
+    return _page("preview", upload, form, plan=plan)
 
 
 @bp.post("/import/<token>/commit")
 @role_required(*EDITORS)
 def import_commit(token: str):
-    """Checks again (the file or the users may have changed) and imports all rows or none."""
-    upload, form = _mapped(token)
-    if not form.validate_on_submit():
+    """Checks again (the file, the users or the clients may have changed) and imports all rows or none."""
+    upload, form, reread = _mapped(token)
+    if reread or not form.validate_on_submit():
         return _page("mapping", upload, form, status=422)
-    checks = importing.check_rows(upload.rows, form.mapping, current_user)
-    if any(check.errors for check in checks):
-        return _page("preview", upload, form, status=422, checks=checks)
-    count = importing.import_rows(checks, current_user, form.skip_duplicates.data)
-    db.session.commit()
+    versions = import_rows.parse_versions(form.versions.data)
+    plan = _check(upload, form, versions)
+    if plan.has_errors:
+        return _page("preview", upload, form, status=422, plan=plan)
+    try:
+        import_rows.import_plan(plan, current_user)
+        db.session.commit()
+    except StaleDataError:  # a client was saved by someone else between the check and this write
+        db.session.rollback()
+        form.form_errors.append(_("A client was saved by someone else during the import, so nothing was imported: "
+                                  "check the rows again."))
+        return _page("preview", upload, form, status=409, plan=_check(upload, form, versions))
     importing.discard_upload(_upload_dir(), token)
-    flash(_("%(count)s clients imported.", count=count), "success")
+    flash(_("Import done: %(created)s clients created, %(updated)s updated, %(contacts)s contacts added.",
+            created=plan.count(import_rows.CREATE), updated=plan.count(import_rows.UPDATE),
+            contacts=plan.contacts_added), "success")
     return redirect(url_for("archive.index"))

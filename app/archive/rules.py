@@ -3,6 +3,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from math import floor
@@ -194,3 +195,68 @@ def phone_number(value):
         return value
     kept = re.sub(r"[\s\-.()（）]", "", value)
     return kept if re.fullmatch(r"\+?\d+", kept) else value
+
+
+# --- Dates as people type them in a spreadsheet ------------------------------------------------------------
+
+_TIME = r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"  # an Excel date cell with a time of day reads "2024-05-06 08:30:00"
+_YEAR_MONTH_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?" + _TIME)
+_MONTH_DAY = re.compile(r"(闰)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_CHINESE_MONTH_DAY = re.compile(r"(闰)?([正冬腊一二三四五六七八九十]{1,2})月(初?[廿卅一二三四五六七八九十]{1,3})日?")
+_CHINESE_DIGITS = {digit: value for value, digit in enumerate("一二三四五六七八九", start=1)}
+_CHINESE_MONTHS = {"正": 1, "冬": 11, "腊": 12}
+
+
+def parse_date(text: str) -> date:
+    """A date as typed in a spreadsheet: 2024-05-06, 2024/5/6, 2024.5.6 or 2024年5月6日 (an Excel date cell
+    is read as 2024-05-06). Raises ValueError for anything else, and for a day the month does not have."""
+    match = _YEAR_MONTH_DAY.fullmatch(unicodedata.normalize("NFKC", text).strip())
+    if not match:
+        raise ValueError(f"Not a date: {text!r}")
+    return date(*(int(part) for part in match.groups()))
+
+
+@dataclass(frozen=True)
+class YearlyDate:
+    """A birthday as a special date keeps it: month and day, the year when known, solar or lunar (农历)."""
+
+    month: int
+    day: int
+    year: int | None = None
+    lunar: bool = False
+    leap: bool = False
+
+
+def parse_birthday(text: str) -> YearlyDate:
+    """A birthday as typed in a spreadsheet (DESIGN.md: birthdays, often lunar 农历): a date as parse_date reads
+    it, or month and day alone (3月15日, 3-15); 农历 (or 阴历) before it makes it lunar (农历 1990-03-15,
+    农历闰四月初八), and a lunar date in Chinese numerals is lunar anyway (三月十五, 正月初八, 腊月廿三).
+    Whether a lunar month has that day is the contact form's check. Raises ValueError for anything else."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    lunar = text.startswith(("农历", "阴历"))
+    text = re.sub(r"^(农历|阴历|公历|阳历|新历)\s*", "", text)
+    if match := _YEAR_MONTH_DAY.fullmatch(text):
+        year, month, day = (int(part) for part in match.groups())
+        if not lunar:
+            date(year, month, day)  # a solar date must exist (ValueError otherwise)
+        return YearlyDate(month, day, year, lunar)
+    if match := _MONTH_DAY.fullmatch(text):
+        leap, month, day = match.groups()
+        if leap and not lunar:
+            raise ValueError(f"Only a lunar date has a leap month: {text!r}")
+        return YearlyDate(int(month), int(day), lunar=lunar, leap=bool(leap))
+    if match := _CHINESE_MONTH_DAY.fullmatch(text):
+        leap, month, day = match.groups()
+        return YearlyDate(_CHINESE_MONTHS.get(month) or _chinese_number(month), _chinese_number(day), lunar=True,
+                          leap=bool(leap))
+    raise ValueError(f"Not a birthday: {text!r}")
+
+
+def _chinese_number(text: str) -> int:
+    """1–39 in Chinese numerals as lunar days are written: 初八, 十五, 廿三, 二十, 三十."""
+    text = text.removeprefix("初").replace("廿", "二十").replace("卅", "三十")
+    tens, ten, ones = text.rpartition("十")
+    try:
+        return (_CHINESE_DIGITS[tens] if tens else 1 if ten else 0) * 10 + (_CHINESE_DIGITS[ones] if ones else 0)
+    except KeyError:
+        raise ValueError(f"Not a number: {text!r}") from None

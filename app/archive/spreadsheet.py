@@ -1,10 +1,15 @@
 """Client lists as .xlsx and CSV: the columns, reading a file into rows, writing clients back out.
-Importing (mapping, checking, creating) is in importing.py."""
+Importing (mapping, checking, creating) is in importing.py, import_cells.py and import_rows.py."""
 import csv
 import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from datetime import time as clock_time
+from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from openpyxl import load_workbook
@@ -27,7 +32,9 @@ ENUMS = {name: Client.__table__.c[name].type.enum_class for name in _FIELDS
          if name in Client.__table__.c and getattr(Client.__table__.c[name].type, "enum_class", None)}
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 10_000
+HEADER_ROWS = 10  # the header is looked for among a sheet's first rows (a title and blank rows may come first)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a <f> element in a worksheet's XML
 
 
 class SpreadsheetError(ValueError):
@@ -35,51 +42,118 @@ class SpreadsheetError(ValueError):
 
 
 class Row(list):
-    """The cells of one row and its line number as the user sees it in the file (the header is line 1)."""
+    """The cells of one row, its line number as the user sees it in the file (the first row is line 1), and the
+    columns holding a formula that has no calculated value."""
 
     def __init__(self, line: int, cells):
         super().__init__(cells)
         self.line = line
+        self.formulas: set[int] = set()
+
+
+class Sheet(NamedTuple):
+    title: str
+    rows: list[Row]  # the non-empty rows, all as wide as the widest
 
 
 # --- Reading ----------------------------------------------------------------------------------------------
 
 
-def read_table(filename: str, data: bytes) -> tuple[list[str], list[Row]]:
-    """The header texts and the non-empty rows below them, every cell as a string."""
+def read_sheets(filename: str, data: bytes, wanted: Callable[[list[Row]], bool] = lambda rows: False) -> list[Sheet]:
+    """The first sheet, then the first later sheet that ``wanted`` accepts after seeing its first HEADER_ROWS
+    non-empty rows (a CSV file is one sheet). Every cell is a string."""
     extension = Path(filename or "").suffix.lower()
     if extension not in (".xlsx", ".csv"):
         raise SpreadsheetError(_("Choose an Excel (.xlsx) or CSV file; save an old .xls as .xlsx first."))
     if len(data) > MAX_BYTES:
         raise SpreadsheetError(_("The file is larger than %(size)s MB.", size=MAX_BYTES // 1024 // 1024))
-    lines = _xlsx_lines(data) if extension == ".xlsx" else _csv_lines(data)
-    rows = []
+    if extension == ".xlsx":
+        sheets = _xlsx_sheets(data, wanted)
+    else:
+        sheets = [Sheet("", _padded(list(_non_empty(_csv_lines(data)))))]
+    if len(sheets[0].rows) < 2:
+        raise SpreadsheetError(_("The file has no rows under its header row."))
+    return sheets
+
+
+def _non_empty(lines) -> Iterator[Row]:
+    count = 0
     for line, cells in enumerate(lines, start=1):
         if any(cells):
-            rows.append(Row(line, cells))
-        if len(rows) > MAX_ROWS + 1:  # stop reading: a small file can unpack to millions of rows
-            raise SpreadsheetError(_("The file has more than %(count)s rows; split it into smaller files.",
-                                     count=MAX_ROWS))
-    if len(rows) < 2:
-        raise SpreadsheetError(_("The file has no rows under its header row."))
-    width = max(len(row) for row in rows)
+            count += 1
+            if count > MAX_ROWS + HEADER_ROWS:  # stop reading: a small file can unpack to millions of rows
+                raise SpreadsheetError(_("The file has more than %(count)s rows; split it into smaller files.",
+                                         count=MAX_ROWS))
+            yield Row(line, cells)
+
+
+def _padded(rows: list[Row]) -> list[Row]:
+    width = max((len(row) for row in rows), default=0)
     for row in rows:
         row.extend([""] * (width - len(row)))
-    return list(rows[0]), rows[1:]
+    return rows
 
 
-def _xlsx_lines(data: bytes):
+def _xlsx_sheets(data: bytes, wanted) -> list[Sheet]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            sheet = workbook.active
-            sheet.reset_dimensions()  # some writers store a wrong size; read what is really there
-            for values in sheet.iter_rows(values_only=True):
-                yield _trimmed([_cell_text(value) for value in values])
+            sheets, paths = [], []
+            for index, sheet in enumerate(workbook.worksheets):
+                rows = _non_empty(_sheet_lines(sheet))
+                first = list(islice(rows, HEADER_ROWS))
+                if index == 0 or wanted(_padded(first)):
+                    sheets.append(Sheet(sheet.title, _padded(first + list(rows))))
+                    paths.append(sheet._worksheet_path)  # the sheet's XML inside the file (no public name for it)
+                    if index:
+                        break
         finally:
             workbook.close()
+        if _has_formulas(data, paths):
+            _mark_formulas_without_value(data, sheets)
+    except SpreadsheetError:
+        raise
     except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
         raise SpreadsheetError(_("The file could not be read as an Excel workbook (.xlsx).")) from error
+    return sheets
+
+
+def _sheet_lines(sheet):
+    sheet.reset_dimensions()  # some writers store a wrong size; read what is really there
+    for values in sheet.iter_rows(values_only=True):
+        yield _trimmed([_cell_text(value) for value in values])
+
+
+def _has_formulas(data: bytes, paths: list[str]) -> bool:
+    """Whether the sheets read hold a formula: a byte search of their XML, much cheaper than a second parse.
+    Read a chunk at a time, so a sheet that unpacks to gigabytes is never held in memory."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for path in paths:
+            with archive.open(path) as xml:
+                tail = b""
+                while chunk := xml.read(1 << 20):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-16:]  # a tag cut in two by the chunk boundary
+    return False
+
+
+def _mark_formulas_without_value(data: bytes, sheets: list[Sheet]) -> None:
+    """Note the cells that hold a formula but no calculated value (a file written by a program and never opened
+    in Excel): read with data_only they look empty, so the import can say why instead of taking them as blank."""
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        for kept in sheets:
+            sheet = workbook[kept.title]
+            sheet.reset_dimensions()
+            by_line = {row.line: row for row in kept.rows}
+            for line, cells in enumerate(sheet.iter_rows(), start=1):
+                row = by_line.get(line)
+                for column, cell in enumerate(cells):
+                    if row is not None and getattr(cell, "data_type", None) == "f" and not row[column]:
+                        row.formulas.add(column)
+    finally:
+        workbook.close()
 
 
 def _cell_text(value) -> str:

@@ -29,6 +29,8 @@ MAP = {"col_0": "name", "col_1": "short_name", "col_2": "employees", "col_3": "s
 TOKEN = re.compile(r'/clients/import/([0-9a-f]{32})"')
 SELECT = re.compile(r'<select[^>]*name="(col_\d+)"[^>]*>(.*?)</select>', re.S)
 SELECTED = re.compile(r'<option selected value="([^"]*)"')
+ANY_SELECT = re.compile(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', re.S)
+HIDDEN = re.compile(r'<input[^>]*name="(shown_line|versions)" type="hidden" value="([^"]*)"')
 
 
 @pytest.fixture(autouse=True)
@@ -63,14 +65,19 @@ def preselected(html: str) -> dict[str, str]:
     return {name: (SELECTED.search(options) or [None, ""])[1] for name, options in SELECT.findall(html)}
 
 
-def upload_and_preview(client, content, filename, skip_duplicates=True, **mapping):
+def browser_form(html: str, mode: str = "skip", **changes) -> dict[str, str]:
+    """What a browser posts from the mapping or preview page: every select as shown, the hidden fields, the mode."""
+    data = {name: (SELECTED.search(options) or [None, ""])[1] for name, options in ANY_SELECT.findall(html)}
+    data.update(HIDDEN.findall(html))
+    return {**data, "mode": mode, **changes}
+
+
+def upload_and_preview(client, content, filename, mode="skip", **mapping):
     page = upload(client, content, filename)
     assert page.status_code == 200, page.get_data(as_text=True)
     html = page.get_data(as_text=True)
     token = TOKEN.search(html).group(1)
-    data = {**preselected(html), **mapping}
-    if skip_duplicates:
-        data["skip_duplicates"] = "y"
+    data = browser_form(html, mode, **mapping)
     return token, data, client.post(f"/clients/import/{token}", data=data)
 
 
@@ -225,7 +232,7 @@ def test_duplicates_are_imported_when_skipping_is_off(client, login_as, db):
     ClientFactory(name="重庆市第一人民医院", owner_id=rep.id)
     db.session.commit()
     content = csv_file([["名称"], ["重庆市第一人民医院（有限公司）"]])
-    token, data, _preview = upload_and_preview(client, content, "clients.csv", skip_duplicates=False)
+    token, data, _preview = upload_and_preview(client, content, "clients.csv", mode="create")
     assert client.post(f"/clients/import/{token}/commit", data=data).status_code == 302
     assert client_count(db) == 2
 

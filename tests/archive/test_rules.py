@@ -15,11 +15,14 @@ from app.archive.rules import (
     CRITERIA_LABELS,
     DEFAULT_THRESHOLDS,
     DEFAULT_WEIGHTS,
+    YearlyDate,
     assessment_breakdown,
     assessment_score,
     check_thresholds,
     grade_for_score,
     normalise_name,
+    parse_birthday,
+    parse_date,
     two_places,
 )
 
@@ -237,3 +240,48 @@ def test_a_life_event_stays_on_the_client_page_for_a_week_after():
     assert [(u.on, u.days) for u in upcoming_dates([loss], date(2027, 2, 5))] == [(date(2027, 1, 29), -7)]
     assert upcoming_dates([loss], date(2027, 2, 6)) == []  # eight days on
     assert len(upcoming_dates([loss], date(2030, 1, 1), passed=float("inf"))) == 1  # the contact page: always
+
+
+# --- dates typed in a spreadsheet ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["2024/5/6", "2024-05-06", "2024.5.6", "2024年5月6日", "2024 年 5 月 6 日",
+                                   "２０２４／５／６", "2024-05-06 00:00:00", "2024-05-06 08:30:00"])
+def test_a_date_is_read_however_it_was_typed(typed):
+    assert parse_date(typed) == date(2024, 5, 6)
+
+
+@pytest.mark.parametrize("typed", ["", "2024", "5/6", "2024-13-01", "2023-02-29", "2024-5-6-7", "去年", "24/5/6"])
+def test_what_is_not_a_date_is_refused(typed):
+    with pytest.raises(ValueError):
+        parse_date(typed)
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("1975年3月8日", YearlyDate(3, 8, 1975)),
+    ("1980/12/1", YearlyDate(12, 1, 1980)),
+    ("1972.6.30", YearlyDate(6, 30, 1972)),
+    ("1980-12-01 00:00:00", YearlyDate(12, 1, 1980)),          # an Excel date cell
+    ("3月15日", YearlyDate(3, 15)),                               # no year
+    ("03-15", YearlyDate(3, 15)),
+    ("公历 1975-03-08", YearlyDate(3, 8, 1975)),
+    ("农历 1968-08-15", YearlyDate(8, 15, 1968, lunar=True)),
+    ("农历1968年8月30日", YearlyDate(8, 30, 1968, lunar=True)),   # a lunar month may have a 30th
+    ("阴历3月15日", YearlyDate(3, 15, lunar=True)),
+    ("农历三月十五", YearlyDate(3, 15, lunar=True)),
+    ("三月十五", YearlyDate(3, 15, lunar=True)),                  # Chinese numerals mean the lunar calendar
+    ("正月初八", YearlyDate(1, 8, lunar=True)),
+    ("腊月廿三", YearlyDate(12, 23, lunar=True)),
+    ("冬月二十", YearlyDate(11, 20, lunar=True)),
+    ("十一月初十", YearlyDate(11, 10, lunar=True)),
+    ("农历闰四月初八", YearlyDate(4, 8, lunar=True, leap=True)),
+    ("八月三十", YearlyDate(8, 30, lunar=True)),
+])
+def test_a_birthday_is_read_however_it_was_typed(typed, expected):
+    assert parse_birthday(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["", "生日", "1975-02-30", "闰3月5日", "三月", "三月十十", "十五日", "1975"])
+def test_what_is_not_a_birthday_is_refused(typed):
+    with pytest.raises(ValueError):
+        parse_birthday(typed)

@@ -33,7 +33,7 @@ ALIASES = {"客户名称": "name", "单位名称": "name", "医院名称": "name
            "地址": "address", "邮编": "postcode", "网址": "website", "法人": "legal_representative",
            "床位": "beds", "员工人数": "employees", "人数": "employees", "医院级别": "unit_level",
            "医院等级": "unit_level", "客户经理": "owner", "负责人": "owner", "状态": "status",
-           "生命周期状态": "status", "联系人": "contact_name", "联系人姓名": "contact_name", "姓名": "contact_name",
+           "生命周期状态": "status", "客户来源": "lead_source", "来源": "lead_source", "联系人": "contact_name", "联系人姓名": "contact_name", "姓名": "contact_name",
            "职务": "contact_title", "职位": "contact_title", "手机": "contact_mobile", "手机号": "contact_mobile",
            "手机号码": "contact_mobile", "联系人手机": "contact_mobile", "决策角色": "contact_decision_role",
            "角色": "contact_decision_role", "生日": "contact_birthday", "出生日期": "contact_birthday",

@@ -345,3 +345,11 @@ def test_a_formula_without_a_value_is_named_not_taken_as_empty(client, login_as,
     assert "第 2 行「床位」是公式，没有计算结果：请在 Excel 中打开并保存后再导入，或粘贴为数值" in line(html, 2)
     assert "row-error" not in line(html, 3)
     assert client.post(f"/clients/import/{token}/commit", data=data).status_code == 422 and client_count(db) == 0
+
+
+def test_headers_people_write_by_hand_map_to_their_fields(app):
+    from app.archive.importing import suggest_mapping
+
+    with app.test_request_context():
+        mapping = suggest_mapping(["客户名称", "医院级别", "客户来源", "手机号码", "出生日期", "备注说明"], {})
+    assert mapping == {0: "name", 1: "unit_level", 2: "lead_source", 3: "contact_mobile", 4: "contact_birthday"}

@@ -1,5 +1,6 @@
 """Importing clients from a spreadsheet, the cells: what each one means for the client and contact forms (labels
 and synonyms become codes, user names ids, birthdays a special date's fields), and the form's own checks."""
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -76,6 +77,12 @@ def _enum_lookup() -> dict[str, dict[str, str]]:
             for name, enum_cls in VALUE_ENUMS.items():
                 for member in enum_cls:
                     lookup[name].setdefault(key(member.label), member.value)
+    with force_locale("zh_CN"):  # 展会 or 研讨会 for 展会/研讨会: each part of a label names its choice too
+        for name, enum_cls in VALUE_ENUMS.items():
+            for member in enum_cls:
+                parts = re.split(r"[/／、]", str(member.label))
+                for part in parts if len(parts) > 1 else ():
+                    lookup[name].setdefault(key(part), member.value)
     for name, synonyms in SYNONYMS.items():
         for text, code in synonyms.items():
             lookup.get(name, {}).setdefault(key(text), code)

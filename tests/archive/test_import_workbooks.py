@@ -236,6 +236,8 @@ def test_skipping_a_kept_client_skips_its_contacts_too(client, login_as, db):
 
 @pytest.mark.parametrize(("column", "typed", "field", "expected"), [
     ("线索来源", "客户推荐", "lead_source", LeadSource.REFERRAL),
+    ("线索来源", "展会", "lead_source", LeadSource.EXHIBITION),  # one part of 展会/研讨会
+    ("线索来源", "协会", "lead_source", LeadSource.GOVERNMENT),  # one part of 政府/协会
     ("状态", "老客户", "status", Lifecycle.CUSTOMER),
     ("单位级别", "三级甲等", "unit_level", "三甲"),
     ("单位级别", "三甲", "unit_level", "三甲"),

@@ -164,6 +164,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from app.core.audit import shown_value
+    from app.core.htmx import field_attributes
     from app.core.models import AuditAction, User, label
     from app.core.plugins import main_nav
 
@@ -188,7 +189,7 @@ def register_template_helpers(app: Flask) -> None:
     def _money(value):
         return f"{value:,.2f} 元" if value is not None else ""
 
-    app.jinja_env.globals.update(main_nav=main_nav, audit_value=shown_value,
+    app.jinja_env.globals.update(main_nav=main_nav, audit_value=shown_value, field_attributes=field_attributes,
                                  has_endpoint=lambda endpoint: endpoint in app.view_functions,
                                  audit_action_label=lambda action: AuditAction(action).label, label=label)
     # Record classes whose field labels head list tables ({{ label(User, "role") }}); domains add theirs.

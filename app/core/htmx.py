@@ -35,3 +35,9 @@ def saved(url: str, message: str | None = None, fragment: Callable[[], object] |
         return fragment()
     flash(message or _("Saved."), "success")
     return redirect(url)
+
+
+def field_attributes(attributes: dict) -> dict:
+    """Keyword arguments for a WTForms field as HTML attributes: hx_get → hx-get, hx_push_url → hx-push-url.
+    WTForms turns only data_ and aria_ names into dashed ones; htmx ignores an hx_get attribute."""
+    return {key.replace("_", "-") if key.startswith("hx_") else key: value for key, value in attributes.items()}

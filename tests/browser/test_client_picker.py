@@ -24,6 +24,13 @@ def test_todays_quick_log_picker_narrows_as_the_rep_types(page, live_server, db)
     expect(picks).to_contain_text("重庆市中医院")
     screenshot(page, "quick-log-picker")
 
+    picks.get_by_text("重庆市中医院").click()
+    page.locator("textarea[name='summary']").fill("电话回访：新院区布线正常")
+    page.locator("form.quick-log button[type='submit']").click()  # below the fold: the page scrolls to it
+    saved = page.locator("#today-quick-log [role='status']")
+    expect(saved).to_have_text("已为 重庆市中医院 记录。")
+    expect(saved).to_be_in_viewport()  # the confirmation is brought into view, not left above the fold
+
 
 def test_the_route_planners_search_finds_as_the_rep_types(page, live_server, db):
     two_clients(db)

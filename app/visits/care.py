@@ -16,7 +16,7 @@ from app.core.scoping import visible
 from app.extensions import db
 from app.visits.enums import InteractionStatus, Purpose
 from app.visits.models import Interaction, interaction_contacts
-from app.visits.rules import greeting_text, suggested_action
+from app.visits.rules import greeting_text, is_sympathy, suggested_action
 
 MAX_FESTIVAL_CONTACTS = 30
 MAX_DATES = 200  # a page a person reads; the whole archive's birthdays belong in no single list
@@ -40,6 +40,10 @@ class CareDay:
     @property
     def action(self) -> str | None:
         return suggested_action(self.kind)
+
+    @property
+    def sympathy(self) -> bool:
+        return is_sympathy(self.kind)
 
     def greeting(self, name: str, me: str) -> str:
         return greeting_text(self.kind, name, self.title, me)

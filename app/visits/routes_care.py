@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.archive.models import Contact
+from app.archive.occurrences import LIFE_EVENT_FOLLOW_UP_DAYS
 from app.core.clock import local_today
 from app.core.forms import form_data, whole_number
 from app.core.htmx import render, saved
@@ -26,7 +27,7 @@ def care():
     items = mark_greeted(page.items, today)
     gifts = last_gifts({c.id for item in items for c in item.contacts})
     return render("visits/care.html", page=page, items=items, gifts=gifts, days=days, mine=mine,
-                  greet_form=GreetForm())
+                  greet_form=GreetForm(), follow_up_days=LIFE_EVENT_FOLLOW_UP_DAYS)
 
 
 @bp.post("/care/greet/<int:contact_id>")

@@ -142,6 +142,14 @@ def suggested_action(kind: str | None) -> str | None:
     return str(action) if action else None
 
 
+SYMPATHY = frozenset({SpecialDateKind.BEREAVEMENT, SpecialDateKind.ILLNESS})  # sorrow, not celebration
+
+
+def is_sympathy(kind: str | None) -> bool:
+    """A day for condolence or get-well wishes (慰问), not congratulation (问候): the buttons say so."""
+    return kind in SYMPATHY
+
+
 def greeting_text(kind: str | None, name: str, occasion: str, me: str) -> str:
     """The message to copy into WeChat for a contact on a care day: congratulation, condolence or get-well
     wishes by the kind of the day; the usual best wishes for a yearly date or a festival (kind None)."""

@@ -37,6 +37,7 @@ def test_life_events_ahead_and_just_passed_are_on_care_days_with_what_to_do(clie
     assert "2027-02-06 · 结婚" in wedding and "还有 5 天" in wedding and "建议：送上祝福/贺礼" in wedding
     assert "2027-01-29 · 亲人去世（父亲）" in loss and "3 天前" in loss
     assert "建议：致电慰问、送花圈/挽联（按当地习俗）" in loss
+    assert "记录慰问" in loss and "记录问候" in wedding  # sorrow is not logged as a greeting
     assert page.index("钱文博") < page.index("黎红霞")  # soonest first: the one already passed leads
     assert "孙丽" not in page
 
@@ -44,6 +45,7 @@ def test_life_events_ahead_and_just_passed_are_on_care_days_with_what_to_do(clie
     care = today[today.index('id="today-care"'):]
     assert "2027-01-29</strong> · 亲人去世" in care and "建议：致电慰问" in care
     assert "2027-02-06</strong> · 结婚" in care and "孙丽" not in care
+    assert "慰问 钱文博" in care and "问候 黎红霞" in care
 
 
 def test_a_life_event_happens_once_and_does_not_come_back_next_year(client, login_as, db, frozen, app, monkeypatch):

@@ -25,6 +25,7 @@ from app.archive.models import (
 from app.archive.occurrences import refresh_next_occurrences
 from app.archive.queries import assessment_settings
 from app.archive.rules import CRITERIA, assessment_score, grade_for_score, name_pinyin, normalise_name
+from app.archive.search import refresh_search_text
 from app.core.demo import Bulk, record_stamps
 from app.core.plugins import demo_seeder
 from app.extensions import db
@@ -264,5 +265,6 @@ def seed_archive(demo) -> dict[str, int]:
             _seed_client(bulk, rng, client_no, taken, context)
     counts = bulk.counts
     refresh_next_occurrences(demo.today)  # the rows went in with Core: no save hook set their next date
+    refresh_search_text(db.session.connection())  # nor their search text
     return {"clients": counts["clients"], "contacts": counts["contacts"], "special dates": counts["special_dates"],
             "assets": counts["assets"], "products": counts["products"], "assessments": counts["assessments"]}

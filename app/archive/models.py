@@ -64,6 +64,7 @@ class UnitLevel(Audited, db.Model):
 class Client(RecordMixin, SoftDeleteMixin, db.Model):
     __tablename__ = "clients"
     __label__ = _l("Client")
+    __audit_exclude__ = RecordMixin.__audit_exclude__ | {"search_text"}  # derived, kept by archive.search
     # The list's filter panel reads the distinct places from this index alone.
     __table_args__ = (
         Index("ix_clients_region_city", "region", "city"),
@@ -76,6 +77,8 @@ class Client(RecordMixin, SoftDeleteMixin, db.Model):
     # Derived from the name (archive.rules.name_pinyin): the list's name order, and search by pinyin.
     pinyin: Mapped[str] = mapped_column(String(800), index=True, default="")
     pinyin_initials: Mapped[str] = mapped_column(String(200), default="")
+    # What a search reads (archive.search): names, phone, pinyin and the contacts' names and numbers.
+    search_text: Mapped[str] = mapped_column(Text, default="")
     short_name: Mapped[str] = mapped_column(String(80), default="")
     category: Mapped[ClientCategory | None] = enum_column(ClientCategory, index=True)
     unit_level_id: Mapped[int | None] = mapped_column(ForeignKey("unit_levels.id"), index=True)

@@ -1,10 +1,9 @@
 """Reads of the archive, always through the scoping helper."""
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from werkzeug.datastructures import MultiDict
 
 from app.archive.access import OWNER_ROLES
@@ -21,7 +20,8 @@ from app.archive.enums import (
     ValueGrade,
 )
 from app.archive.models import Assessment, Client, Contact, Product, UnitLevel
-from app.archive.rules import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS, normalise_name, phone_number
+from app.archive.rules import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS, normalise_name
+from app.archive.search import matching
 from app.core.forms import whole_number
 from app.core.models import User, get_setting
 from app.core.scoping import visible
@@ -42,7 +42,6 @@ ENUM_FILTERS = {
 }
 SORT_LABELS = {"name": _l("Name"), "-updated": _l("Recently changed"), "grade": _l("Value grade"),
                "status": _l("Lifecycle status"), "city": _l("Region and city"), "-created": _l("Newest")}
-PINYIN = re.compile(r"[A-Za-z]{2,}")
 SORTS = {
     "name": (Client.pinyin, Client.name),  # 重庆 before 自贡, as a Chinese reader expects
     "-updated": (Client.updated_at.desc(),),
@@ -116,17 +115,7 @@ def client_list(user, filters: ClientFilters | None = None) -> Select:
     filters = filters or ClientFilters()
     stmt = visible(select(Client), Client, user)
     if filters.q:
-        pattern = f"%{filters.q}%"
-        mobile = f"%{phone_number(filters.q)}%"  # stored as digits: "138 0838 1234" finds 13808381234
-        contact_match = Client.id.in_(select(Contact.client_id).where(  # one pass over contacts, not one per client
-            Contact.deleted_at.is_(None),
-            or_(Contact.name.ilike(pattern), Contact.mobile.ilike(mobile), Contact.phone.ilike(pattern))))
-        matches = [Client.name.ilike(pattern), Client.short_name.ilike(pattern), Client.phone.ilike(pattern),
-                   contact_match]
-        if PINYIN.fullmatch(filters.q.strip()):  # "mianyang", "mysrmyy" → 绵阳市人民医院
-            spelled = f"%{filters.q.strip().lower()}%"
-            matches += [Client.pinyin.like(spelled), Client.pinyin_initials.like(spelled)]
-        stmt = stmt.where(or_(*matches))
+        stmt = matching(stmt, filters.q)
     if filters.owner:
         stmt = stmt.where(Client.owner_id == filters.owner)
     if filters.region:

@@ -60,10 +60,6 @@ class Cache:
                 self._values.popitem(last=False)
         return value
 
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
-
 
 def wrote(session: Session) -> None:
     """Called by the audit trail when a flush wrote to it: the stamp moves once the transaction commits."""

@@ -300,13 +300,19 @@ def test_update_mode_refuses_a_client_the_user_cannot_see(client, login_as, db):
     assert theirs.city == "乐山" and client_count(db) == 1
 
 
-def test_a_client_changed_after_the_preview_is_not_overwritten(client, login_as, db):
+def a_kept_client_previewed_for_update(client, login_as, db):
+    """达州市中心医院 kept (in 达州) and a file that would move it to 达州市 and add 自贡: previewed in update mode,
+    with the form the browser would post to import it."""
     rep = login_as("manager")
     kept = ClientFactory(name="达州市中心医院", owner_id=rep.id, city="达州")
     db.session.commit()
     content = csv_file([["名称", "城市"], ["自贡市第一人民医院", "自贡市"], ["达州市中心医院", "达州市"]])
     token, _data, preview = upload_and_preview(client, content, "c.csv", mode="update")
-    posted = browser_form(preview.get_data(as_text=True), "update")
+    return kept, token, browser_form(preview.get_data(as_text=True), "update")
+
+
+def test_a_client_changed_after_the_preview_is_not_overwritten(client, login_as, db):
+    kept, token, posted = a_kept_client_previewed_for_update(client, login_as, db)
     db.session.execute(update(Client).where(Client.id == kept.id).values(city="通川区", version=Client.version + 1))
     db.session.commit()  # someone else saved it meanwhile
 
@@ -317,12 +323,7 @@ def test_a_client_changed_after_the_preview_is_not_overwritten(client, login_as,
 
 
 def test_a_save_that_turns_stale_while_importing_saves_nothing(client, login_as, db, monkeypatch):
-    rep = login_as("manager")
-    kept = ClientFactory(name="达州市中心医院", owner_id=rep.id, city="达州")
-    db.session.commit()
-    content = csv_file([["名称", "城市"], ["自贡市第一人民医院", "自贡市"], ["达州市中心医院", "达州市"]])
-    token, _data, preview = upload_and_preview(client, content, "c.csv", mode="update")
-    posted = browser_form(preview.get_data(as_text=True), "update")
+    kept, token, posted = a_kept_client_previewed_for_update(client, login_as, db)
     save_client = import_rows.save_client
 
     def saved_meanwhile(record, data, user):  # as if another request saved it between the check and this write

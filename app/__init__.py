@@ -79,7 +79,10 @@ def select_locale() -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from app.core import audit  # noqa: F401  (registers the session events)
+    from app.core import (
+        audit,  # noqa: F401  (registers the session events)
+        sequences,  # noqa: F401  (its counters table is part of the schema)
+    )
     from app.core.htmx import is_htmx
     from app.core.models import User
     from app.core.navigation import page_before
@@ -121,9 +124,9 @@ def register_security(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import admin, archive, auth, dashboard, visits
+    from app import admin, archive, auth, complaints, dashboard, visits
 
-    for domain in (auth, admin, dashboard, archive, visits):
+    for domain in (auth, admin, dashboard, archive, visits, complaints):
         for blueprint in getattr(domain, "BLUEPRINTS", (domain.bp,)):
             app.register_blueprint(blueprint)
     app.add_url_rule("/healthz", "healthz", healthz)

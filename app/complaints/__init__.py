@@ -6,10 +6,14 @@ from app.core.plugins import recyclable
 
 bp = Blueprint("complaints", __name__, url_prefix="/complaints", template_folder="templates")
 
-from app.complaints import models  # noqa: E402
+from app.complaints import confirmation, models, routes_surveys, surveys  # noqa: E402, F401
+from app.complaints.routes_public import public_bp  # noqa: E402
 
-BLUEPRINTS = (bp,)
+BLUEPRINTS = (bp, public_bp)
 
 recyclable(models.Complaint, models.Survey)
 for _model in (models.Complaint, models.Survey):  # for {{ label(Complaint, "status") }} in list headers
     bp.add_app_template_global(_model, _model.__name__)
+# The complaint page includes complaints/_confirmation.html while the complaint awaits the client.
+bp.add_app_template_global(confirmation.shown_link, "confirmation_link")
+bp.add_app_template_global(confirmation.may_issue, "may_issue_confirmation_link")

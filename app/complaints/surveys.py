@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import render_template, url_for
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.orm import selectinload
@@ -78,7 +78,7 @@ class Quarter:
 
     @property
     def label(self) -> str:
-        return _("Q%(number)s %(year)s", number=self.number, year=self.year)
+        return _l("Q%(number)s %(year)s", number=self.number, year=self.year)
 
 
 # Queries ---------------------------------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ def survey_list(user, filters: SurveyFilters) -> Select:
 @dataclass(frozen=True)
 class NpsRow:
     key: object  # a Quarter, a user or client id, or None for the team
-    label: str
+    label: object  # a name, or a lazily translated label
     answers: int
     promoters: int
     detractors: int
@@ -141,7 +141,7 @@ def nps_by(user, by: str, filters: SurveyFilters | None = None, limit: int = 100
     base = (filters or SurveyFilters()).apply(visible(select(*counts), Survey, user))
     if by == "team":
         answers, p, d = db.session.execute(base).one()
-        return [NpsRow(None, _("Team"), answers, p, d)]
+        return [NpsRow(None, _l("Team"), answers, p, d)]
     if by == "quarter":
         year, number = func.extract("year", Survey.answered_at), _quarter_number(Survey.answered_at)
         stmt = base.add_columns(year, number).group_by(year, number).order_by(year.desc(), number.desc())
@@ -153,7 +153,7 @@ def nps_by(user, by: str, filters: SurveyFilters | None = None, limit: int = 100
         stmt = (base.join(Client, Client.id == Survey.client_id).outerjoin(User, User.id == owner)
                 .add_columns(owner, User.display_name).group_by(owner, User.display_name)
                 .order_by(User.display_name))
-        return [NpsRow(key, name or _("No owner"), a, p, d)
+        return [NpsRow(key, name or _l("No owner"), a, p, d)
                 for a, p, d, key, name in db.session.execute(stmt.limit(limit))]
     if by == "client":
         stmt = (base.join(Client, Client.id == Survey.client_id).add_columns(Client.id, Client.name)

@@ -16,6 +16,7 @@ Refusals share one world for the whole module (they change nothing); an allowed 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -25,6 +26,9 @@ from werkzeug.datastructures import FileStorage
 from app import create_app
 from app.archive.attachments import save_upload
 from app.archive.rules import CRITERIA
+from app.complaints import confirmation, services
+from app.complaints.enums import ComplaintStatus
+from app.complaints.models import Survey
 from app.core.models import Role
 from app.extensions import db
 from tests.archive.test_attachments import PNG
@@ -120,6 +124,9 @@ ROUTES = {
     "archive_settings.product_edit": admin_only(ids("product")),
     "admin.user_edit": admin_only(ids("user")),
     "admin.user_password": admin_only(ids("user")),
+    "complaints.confirmation_link_new": scoped(ids("complaint"), service=OK),
+    "complaints.survey_detail": scoped(ids("survey"), service=OK),
+    "complaints.survey_link": scoped(ids("client"), service=OK),
     "admin.restore": managers_only(lambda world: {"entity": "clients", "record_id": world.deleted_client.id}),
 }
 
@@ -138,6 +145,8 @@ class World:
     deleted_client: object
     product: object
     rule: object
+    complaint: object  # awaiting the client's confirmation, its link issued
+    survey: object
 
 
 def build_world() -> World:
@@ -152,9 +161,19 @@ def build_world() -> World:
         asset=AssetFactory(client_id=client.id),
         attachment=save_upload(client, FileStorage(BytesIO(PNG), "机房.png"), "", owner),
         visit=InteractionFactory(client_id=client.id, user_id=owner.id, planned=True),
-        product=ProductFactory(), rule=CadenceRuleFactory())
+        product=ProductFactory(), rule=CadenceRuleFactory(), complaint=_complaint(client, owner),
+        survey=Survey(client_id=client.id, nps=9, answered_at=datetime(2026, 10, 1)))
+    db.session.add(world.survey)
     db.session.commit()
     return world
+
+
+def _complaint(client, owner):
+    complaint = services.create_complaint(client, {"title": "打印卡顿"}, owner)
+    for target in (ComplaintStatus.ANALYSING, ComplaintStatus.RESOLVING, ComplaintStatus.FEEDBACK):
+        services.change_status(complaint, target, owner)
+    confirmation.on_feedback(complaint, owner)
+    return complaint
 
 
 def form(world: World) -> dict:

@@ -16,7 +16,9 @@ Refusals share one world for the whole module (they change nothing); an allowed 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from io import BytesIO
+from itertools import count
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,7 @@ from app import create_app
 from app.archive.attachments import save_upload
 from app.archive.rules import CRITERIA
 from app.core.models import Role
+from app.core.workdays import WorkdayOverride
 from app.extensions import db
 from tests.archive.test_attachments import PNG
 from tests.conftest import empty_database
@@ -120,6 +123,7 @@ ROUTES = {
     "archive_settings.product_edit": admin_only(ids("product")),
     "admin.user_edit": admin_only(ids("user")),
     "admin.user_password": admin_only(ids("user")),
+    "admin.workday_delete": admin_only(ids("override")),
     "admin.restore": managers_only(lambda world: {"entity": "clients", "record_id": world.deleted_client.id}),
 }
 
@@ -138,6 +142,16 @@ class World:
     deleted_client: object
     product: object
     rule: object
+    override: object  # the admin's working-calendar override
+
+
+OVERRIDE_DAYS = count()  # each world's override needs a date of its own
+
+
+def workday_override() -> WorkdayOverride:
+    override = WorkdayOverride(day=date(2027, 1, 1) + timedelta(days=next(OVERRIDE_DAYS)), is_workday=True)
+    db.session.add(override)
+    return override
 
 
 def build_world() -> World:
@@ -152,7 +166,7 @@ def build_world() -> World:
         asset=AssetFactory(client_id=client.id),
         attachment=save_upload(client, FileStorage(BytesIO(PNG), "机房.png"), "", owner),
         visit=InteractionFactory(client_id=client.id, user_id=owner.id, planned=True),
-        product=ProductFactory(), rule=CadenceRuleFactory())
+        product=ProductFactory(), rule=CadenceRuleFactory(), override=workday_override())
     db.session.commit()
     return world
 

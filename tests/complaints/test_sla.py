@@ -3,6 +3,7 @@ confirms, the clocks as shown, the overdue condition lists use. Frozen times thr
 from datetime import datetime
 
 import pytest
+from flask import render_template_string
 
 from app.complaints import sla
 from app.complaints.enums import ComplaintStatus, Severity
@@ -127,3 +128,15 @@ def test_the_admins_policy_and_calendar_reach_open_complaints(db):
     sla.refresh_open()
     assert row.response_due_at == datetime(2026, 3, 2, 17)
     assert row.plan_due_at == datetime(2026, 3, 5, 9)  # Tuesday off: Mon 15 h + Wed + Thu 9 h
+
+
+def test_the_clock_macros_the_complaint_pages_use(db, shown):
+    row = complaint()
+    sla.refresh(row, datetime(2026, 3, 2, 9))
+    page = render_template_string(
+        '{% from "complaints/sla_clocks.html" import sla_clocks, sla_badge %}{{ sla_clocks(clocks) }}'
+        '{{ sla_badge(clocks) }}', clocks=sla.clocks(row, datetime(2026, 3, 6, 11)))
+    assert "2026-03-03 09:00" in page and "超时 3 天 2 小时" in page and "已超时 · 已上报主管" in page
+    calm = render_template_string('{% from "complaints/sla_clocks.html" import sla_badge %}{{ sla_badge(clocks) }}',
+                                  clocks=sla.clocks(row, datetime(2026, 3, 2, 10)))
+    assert "已上报主管" not in calm

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from app.admin.forms import ResetPasswordForm, UserCreateForm, UserEditForm
+from app.admin.routes_workdays import WorkdayOverrideForm
 from app.archive.forms import (
     AssessmentForm,
     AssessmentSettingsForm,
@@ -19,6 +20,7 @@ from app.archive.forms import (
     UnitLevelsForm,
 )
 from app.auth.forms import ChangePasswordForm
+from app.complaints.routes_sla import SlaPolicyForm
 from app.extensions import db as _db
 from app.visits.forms import (
     BandDaysForm,
@@ -64,6 +66,7 @@ FORMS = {
     "/admin/settings/unit-levels": (UnitLevelsForm, "levels"), "/visits/recency": BandDaysForm,
     "/auth/password": ChangePasswordForm, "/clients/transfer": ["client_ids", "owner_id", "next"],
     "/visits/care/greet/{contact}": ["occasion", "next"], "/auth/language": ["lang", "next"],
+    "/admin/workdays": WorkdayOverrideForm, "/complaints/sla-policy": SlaPolicyForm,
 }
 # Every list and its filters.
 LISTS = {
@@ -72,7 +75,7 @@ LISTS = {
     "/clients/export.csv": ["q", "owner", "sort", "status", "band"],
     "/visits/": ["status", "mine", "client", "page"], "/visits/overdue": ["channel", "group", "page"],
     "/visits/care": ["days", "mine"], "/visits/recency": [], "/visits/client-picker": ["client_query"],
-    "/admin/recycle-bin": [], "/": [],
+    "/admin/recycle-bin": [], "/": [], "/admin/workdays": ["year"],
 }
 # KEYUAN_HOSTILE_EXAMPLES=300 for a longer hunt; derandomized, so a run is repeatable.
 EXAMPLES = settings(max_examples=int(os.environ.get("KEYUAN_HOSTILE_EXAMPLES", 20)), deadline=None, derandomize=True,

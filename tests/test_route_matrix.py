@@ -16,8 +16,9 @@ Refusals share one world for the whole module (they change nothing); an allowed 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from io import BytesIO
+from itertools import count
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ from app.complaints import confirmation, services
 from app.complaints.enums import ComplaintStatus
 from app.complaints.models import Survey
 from app.core.models import Role
+from app.core.workdays import WorkdayOverride
 from app.extensions import db
 from tests.archive.test_attachments import PNG
 from tests.conftest import empty_database
@@ -127,6 +129,7 @@ ROUTES = {
     "complaints.confirmation_link_new": scoped(ids("complaint"), service=OK),
     "complaints.survey_detail": scoped(ids("survey"), service=OK),
     "complaints.survey_link": scoped(ids("client"), service=OK),
+    "admin.workday_delete": admin_only(ids("override")),
     "admin.restore": managers_only(lambda world: {"entity": "clients", "record_id": world.deleted_client.id}),
 }
 
@@ -147,6 +150,16 @@ class World:
     rule: object
     complaint: object  # awaiting the client's confirmation, its link issued
     survey: object
+    override: object  # the admin's working-calendar override
+
+
+OVERRIDE_DAYS = count()  # each world's override needs a date of its own
+
+
+def workday_override() -> WorkdayOverride:
+    override = WorkdayOverride(day=date(2027, 1, 1) + timedelta(days=next(OVERRIDE_DAYS)), is_workday=True)
+    db.session.add(override)
+    return override
 
 
 def build_world() -> World:
@@ -162,7 +175,7 @@ def build_world() -> World:
         attachment=save_upload(client, FileStorage(BytesIO(PNG), "机房.png"), "", owner),
         visit=InteractionFactory(client_id=client.id, user_id=owner.id, planned=True),
         product=ProductFactory(), rule=CadenceRuleFactory(), complaint=_complaint(client, owner),
-        survey=Survey(client_id=client.id, nps=9, answered_at=datetime(2026, 10, 1)))
+        survey=Survey(client_id=client.id, nps=9, answered_at=datetime(2026, 10, 1)), override=workday_override())
     db.session.add(world.survey)
     db.session.commit()
     return world

@@ -56,6 +56,7 @@ class Complaint(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):
     plan_due_at: Mapped[datetime | None] = mapped_column(index=True)
     resolution_due_at: Mapped[datetime | None] = mapped_column(index=True)
     paused_since: Mapped[datetime | None]
+    paused_seconds: Mapped[int] = mapped_column(default=0, server_default="0")  # working time paused, ended pauses
     escalated_at: Mapped[datetime | None]
 
     client: Mapped[Client] = relationship(lazy="joined")
@@ -78,9 +79,11 @@ class Complaint(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):
         "responded_at": _l("First response"), "plan_at": _l("Plan made"), "resolved_at": _l("Resolved at"),
         "response_due_at": _l("Response due"), "plan_due_at": _l("Plan due"),
         "resolution_due_at": _l("Resolution due"), "paused_since": _l("Clock paused since"),
+        "paused_seconds": _l("Working time paused"),
         "escalated_at": _l("Escalated at"), "deleted_at": _l("Deleted"),
     }
-    audit_hidden = frozenset({"response_due_at", "plan_due_at", "resolution_due_at", "paused_since"})  # derived
+    audit_hidden = frozenset({"response_due_at", "plan_due_at", "resolution_due_at", "paused_since",
+                              "paused_seconds"})  # derived
 
     def __str__(self) -> str:
         return f"{self.number} · {self.title}"

@@ -97,6 +97,11 @@ def change_status(complaint: Complaint, target: S, user, note: str = "", data: d
     record_event(complaint, EventKind.STATUS, user, note, at=now, from_status=previous, to_status=target)
     sla.refresh(complaint, now)
     db.session.flush()
+    from app.complaints import confirmation  # it answers through these services: imported when first needed
+    if target is S.FEEDBACK:
+        confirmation.on_feedback(complaint, user)  # the client's link and QR code
+    elif previous is S.FEEDBACK:
+        confirmation.on_leave_feedback(complaint)
     return complaint
 
 

@@ -16,6 +16,7 @@ Refusals share one world for the whole module (they change nothing); an allowed 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from werkzeug.datastructures import FileStorage
 from app import create_app
 from app.archive.attachments import save_upload
 from app.archive.rules import CRITERIA
+from app.complaints.churn import ChurnRecord
+from app.complaints.enums import ChurnReason
 from app.core.models import Role
 from app.extensions import db
 from tests.archive.test_attachments import PNG
@@ -117,6 +120,10 @@ ROUTES = {
     "visits.greet": scoped(ids("contact"), service=gap(NOT_SERVICE_TOUCH)),
     "visits.rule_edit": admin_only(ids("rule")),
     "visits.rule_delete": admin_only(ids("rule")),
+    "complaints.churn_detail": scoped(ids("churn"), service=OK),
+    "complaints.churn_edit": scoped(ids("churn"), service=403, reason="price", lost_on="2026-11-01",
+                                    outcome="won_back"),
+    "complaints.churn_delete": scoped(ids("churn"), service=403),
     "archive_settings.product_edit": admin_only(ids("product")),
     "admin.user_edit": admin_only(ids("user")),
     "admin.user_password": admin_only(ids("user")),
@@ -138,6 +145,13 @@ class World:
     deleted_client: object
     product: object
     rule: object
+    churn: object
+
+
+def churn_record(client) -> ChurnRecord:
+    record = ChurnRecord(client_id=client.id, lost_on=date(2026, 11, 1), reason=ChurnReason.COMPETITOR)
+    db.session.add(record)
+    return record
 
 
 def build_world() -> World:
@@ -152,7 +166,8 @@ def build_world() -> World:
         asset=AssetFactory(client_id=client.id),
         attachment=save_upload(client, FileStorage(BytesIO(PNG), "机房.png"), "", owner),
         visit=InteractionFactory(client_id=client.id, user_id=owner.id, planned=True),
-        product=ProductFactory(), rule=CadenceRuleFactory())
+        product=ProductFactory(), rule=CadenceRuleFactory(),
+        churn=churn_record(client))
     db.session.commit()
     return world
 

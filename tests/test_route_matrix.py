@@ -28,7 +28,8 @@ from app import create_app
 from app.archive.attachments import save_upload
 from app.archive.rules import CRITERIA
 from app.complaints import confirmation, services
-from app.complaints.enums import ComplaintStatus
+from app.complaints.churn import ChurnRecord
+from app.complaints.enums import ChurnReason, ComplaintStatus
 from app.complaints.models import Survey
 from app.core.models import Role
 from app.core.workdays import WorkdayOverride
@@ -123,6 +124,10 @@ ROUTES = {
     "visits.greet": scoped(ids("contact"), service=gap(NOT_SERVICE_TOUCH)),
     "visits.rule_edit": admin_only(ids("rule")),
     "visits.rule_delete": admin_only(ids("rule")),
+    "complaints.churn_detail": scoped(ids("churn"), service=OK),
+    "complaints.churn_edit": scoped(ids("churn"), service=403, reason="price", lost_on="2026-11-01",
+                                    outcome="won_back"),
+    "complaints.churn_delete": scoped(ids("churn"), service=403),
     "archive_settings.product_edit": admin_only(ids("product")),
     "admin.user_edit": admin_only(ids("user")),
     "admin.user_password": admin_only(ids("user")),
@@ -148,6 +153,7 @@ class World:
     deleted_client: object
     product: object
     rule: object
+    churn: object
     complaint: object  # awaiting the client's confirmation, its link issued
     survey: object
     override: object  # the admin's working-calendar override
@@ -160,6 +166,12 @@ def workday_override() -> WorkdayOverride:
     override = WorkdayOverride(day=date(2027, 1, 1) + timedelta(days=next(OVERRIDE_DAYS)), is_workday=True)
     db.session.add(override)
     return override
+
+
+def churn_record(client) -> ChurnRecord:
+    record = ChurnRecord(client_id=client.id, lost_on=date(2026, 11, 1), reason=ChurnReason.COMPETITOR)
+    db.session.add(record)
+    return record
 
 
 def build_world() -> World:
@@ -175,7 +187,8 @@ def build_world() -> World:
         attachment=save_upload(client, FileStorage(BytesIO(PNG), "机房.png"), "", owner),
         visit=InteractionFactory(client_id=client.id, user_id=owner.id, planned=True),
         product=ProductFactory(), rule=CadenceRuleFactory(), complaint=_complaint(client, owner),
-        survey=Survey(client_id=client.id, nps=9, answered_at=datetime(2026, 10, 1)), override=workday_override())
+        survey=Survey(client_id=client.id, nps=9, answered_at=datetime(2026, 10, 1)), override=workday_override(),
+        churn=churn_record(client))
     db.session.add(world.survey)
     db.session.commit()
     return world

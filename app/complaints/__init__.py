@@ -3,19 +3,23 @@ phone, satisfaction surveys with NPS, churn risk and win-back."""
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from app.core.access import ADMINS
-from app.core.plugins import recyclable, settings_page
+from app.core.access import ADMINS, EVERYONE
+from app.core.plugins import nav_entry, recyclable, settings_page
 
 bp = Blueprint("complaints", __name__, url_prefix="/complaints", template_folder="templates")
 
 from app.complaints import (  # noqa: E402
+    churn,
     confirmation,
+    demo,  # noqa: F401  (registers the complaints' part of seed-demo)
     models,
+    routes_churn,  # noqa: F401  (churn pages, the client page's churn section)
     routes_sla,  # noqa: F401
     routes_surveys,  # noqa: F401
     surveys,  # noqa: F401
     today,  # noqa: F401  (adds the overdue and due-soon complaints to Today)
 )
+from app.complaints.enums import ChurnReason, RiskSignal  # noqa: E402
 from app.complaints.routes_public import public_bp  # noqa: E402
 
 BLUEPRINTS = (bp, public_bp)
@@ -27,3 +31,8 @@ for _model in (models.Complaint, models.Survey):  # for {{ label(Complaint, "sta
 # The complaint page includes complaints/_confirmation.html while the complaint awaits the client.
 bp.add_app_template_global(confirmation.shown_link, "confirmation_link")
 bp.add_app_template_global(confirmation.may_issue, "may_issue_confirmation_link")
+
+recyclable(churn.ChurnRecord)
+for _global in (churn.ChurnRecord, ChurnReason, RiskSignal):  # churn pages: labels, filters, badges
+    bp.add_app_template_global(_global, _global.__name__)
+nav_entry("complaints.churn_risk", _l("Churn risk"), EVERYONE, order=45)

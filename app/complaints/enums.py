@@ -56,3 +56,35 @@ class EventKind(LabeledEnum):
     CLIENT_ANSWER = "client_answer", _l("Client answered")
     ASSIGNED = "assigned", _l("Owner changed")
     ESCALATED = "escalated", _l("Escalated")
+
+
+class ChurnReason(LabeledEnum):
+    """Why a client left (流失原因, seed 000 第四章 十)."""
+
+    SERVICE = "service", _l("Service")
+    PRODUCT = "product", _l("Product")
+    PRICE = "price", _l("Price")
+    RELATIONSHIP = "relationship", _l("Relationship breakdown")
+    COMPETITOR = "competitor", _l("Competitor")
+    POLICY = "policy", _l("Policy")
+    MARKET = "market", _l("Market")
+    OTHER = "other", _l("Other")
+
+
+class ChurnOutcome(LabeledEnum):
+    """Where the win-back stands; a client won back is a customer again."""
+
+    PENDING = "pending", _l("Win-back under way")
+    WON_BACK = "won_back", _l("Won back")
+    LOST = "lost", _l("Lost for good")
+
+
+class RiskSignal(LabeledEnum):
+    """Why a client is on the churn-risk list (complaints.churn)."""
+
+    OVERDUE_VISITS = "overdue_visits", _l("Return visits long overdue")
+    LOW_SATISFACTION = "low_satisfaction", _l("Low satisfaction")
+    OVERDUE_COMPLAINTS = "overdue_complaints", _l("Complaint overdue")
+    NPS_DETRACTOR = "nps_detractor", _l("NPS detractor")
+    MAINTENANCE_EXPIRING = "maintenance_expiring", _l("Maintenance expiring, not renewed")
+    SLA_BREACH = "sla_breach", _l("Complaint resolved late")

@@ -97,7 +97,9 @@ def change_status(complaint: Complaint, target: S, user, note: str = "", data: d
     record_event(complaint, EventKind.STATUS, user, note, at=now, from_status=previous, to_status=target)
     sla.refresh(complaint, now)
     db.session.flush()
-    from app.complaints import confirmation  # it answers through these services: imported when first needed
+    from app.complaints import confirmation, followup  # they write through these services: imported when needed
+    if target is S.CLOSED:
+        followup.after_close(complaint, user)  # the satisfaction call-back in the visits schedule
     if target is S.FEEDBACK:
         confirmation.on_feedback(complaint, user)  # the client's link and QR code
     elif previous is S.FEEDBACK:

@@ -12,6 +12,7 @@ from app.complaints.models import Complaint
 from app.complaints.services import change_status, create_complaint
 from app.core.clock import local_now
 from app.extensions import db as _db
+from app.visits.enums import Satisfaction
 from tests.conftest import counted_queries
 from tests.factories import AssetFactory, ClientFactory, ContactFactory, InteractionFactory, make_user
 
@@ -44,8 +45,8 @@ def test_the_list_shows_open_complaints_of_visible_clients_and_filters(client, l
     urgent = complaint_for(mine, rep, title="急诊系统宕机", severity=Severity.URGENT)
     ordinary = complaint_for(mine, rep, title="报表导出乱码")
     closed = complaint_for(mine, rep, S.FEEDBACK, title="已解决的问题")
-    change_status(closed, S.CLOSED, rep, data={"root_cause": "配置", "solution": "改配置", "satisfaction": "4",
-                                               "confirmed_by": "王主任"})
+    change_status(closed, S.CLOSED, rep, data={"root_cause": "配置", "solution": "改配置", "confirmed_by": "王主任",
+                                               "satisfaction": Satisfaction.SATISFIED})
     other = complaint_for(theirs, rep, title="别人的客户投诉")
     db.session.commit()
 

@@ -25,7 +25,11 @@ from werkzeug.datastructures import FileStorage
 from app import create_app
 from app.archive.attachments import save_upload
 from app.archive.rules import CRITERIA
+from app.complaints.enums import ComplaintStatus
+from app.complaints.models import Complaint
+from app.core.clock import local_now
 from app.core.models import Role
+from app.core.sequences import next_number
 from app.extensions import db
 from tests.archive.test_attachments import PNG
 from tests.conftest import empty_database
@@ -115,6 +119,16 @@ ROUTES = {
     "visits.attachment_add": scoped(ids("visit"), service=403),
     "visits.quick_log": scoped(ids("client"), service=gap(NOT_SERVICE_TOUCH)),
     "visits.greet": scoped(ids("contact"), service=gap(NOT_SERVICE_TOUCH)),
+    # Complaints: service works them all; a rep comments on (and may not move) only their own clients'.
+    "complaints.detail": scoped(ids("complaint"), service=OK),
+    "complaints.history": scoped(ids("complaint"), service=OK),
+    "complaints.note": scoped(ids("complaint"), service=OK, text="改名", kind="note"),
+    "complaints.move": scoped(ids("complaint"), service=OK, status="resolving"),
+    "complaints.close": scoped(ids("complaint"), service=OK, root_cause="改名", solution="改名", satisfaction="4",
+                               confirmed_by="改名"),
+    "complaints.edit": scoped(ids("complaint"), service=OK, title="改名", category="service", severity="ordinary",
+                              received_at="2026-11-20T10:00"),
+    "complaints.delete": scoped(ids("complaint"), service=OK),
     "visits.rule_edit": admin_only(ids("rule")),
     "visits.rule_delete": admin_only(ids("rule")),
     "archive_settings.product_edit": admin_only(ids("product")),
@@ -135,6 +149,7 @@ class World:
     asset: object
     attachment: object
     visit: object
+    complaint: object  # awaiting the client's confirmation: every step of the loop is open to it
     deleted_client: object
     product: object
     rule: object
@@ -152,7 +167,10 @@ def build_world() -> World:
         asset=AssetFactory(client_id=client.id),
         attachment=save_upload(client, FileStorage(BytesIO(PNG), "机房.png"), "", owner),
         visit=InteractionFactory(client_id=client.id, user_id=owner.id, planned=True),
+        complaint=Complaint(client_id=client.id, contact_id=contact.id, number=next_number("TS", 2026), title="改名",
+                            received_at=local_now(), status=ComplaintStatus.FEEDBACK, owner_id=owner.id),
         product=ProductFactory(), rule=CadenceRuleFactory())
+    db.session.add(world.complaint)
     db.session.commit()
     return world
 

@@ -31,7 +31,7 @@ class ComplaintForm(VersionedFormMixin, FlaskForm):
     received_at = DateTimeLocalField(_l("Received at"), validators=[DataRequired()])
     category = enum_field(_l("Category"), ComplaintCategory, required=True, default=ComplaintCategory.SERVICE)
     severity = enum_field(_l("Severity"), Severity, required=True, default=Severity.ORDINARY)
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+    title = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     description = TextAreaField(_l("Description"), validators=[Length(max=8000)], filters=[strip])
     owner_id = SelectField(_l("Owner"), coerce=whole_number, validators=[DataRequired()])
     asset_id = SelectField(_l("Installed module"), coerce=whole_number, validators=[Optional()])

@@ -104,8 +104,7 @@ def move(complaint_id: int):
         else:
             message = _("%(number)s: %(status)s.", number=complaint.number, status=complaint.status.label)
             back = safe_next(request.form.get("next"), _detail_url(complaint))
-            return saved(back, message, fragment=lambda: _row(complaint, message) if on_row
-                         else _page(complaint, done=message))
+            return saved(back, message, fragment=lambda: _row(complaint) if on_row else _page(complaint, done=message))
     if not on_row:
         return _page(complaint, form_status(form), status_form=form)
     if wants_fragment():
@@ -115,8 +114,9 @@ def move(complaint_id: int):
     return redirect(safe_next(request.form.get("next"), url_for("complaints.index")))
 
 
-def _row(complaint: Complaint, done: str | None = None, status: int = 200, errors=()):
-    return render("complaints/index.html", block="complaint_row", status=status, complaint=complaint, done=done,
+def _row(complaint: Complaint, status: int = 200, errors=()):
+    """One row of the list, its status badge showing the move (or why it was refused)."""
+    return render("complaints/index.html", block="complaint_row", status=status, complaint=complaint,
                   errors=errors, now=local_now(), may_work=True, next_url=request.form.get("next"))
 
 

@@ -1,7 +1,7 @@
 """KeYuan 客缘: client-relationship maintenance and secondary development."""
 import os
 
-from flask import Flask, flash, jsonify, redirect, request, session, url_for
+from flask import Flask, flash, has_request_context, jsonify, redirect, request, session, url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -72,7 +72,10 @@ def _sqlite_optimize(dbapi_connection, connection_record):
 
 
 def select_locale() -> str:
-    # Babel reads "zh_CN" as zh_Hans_CN, the name of the catalogue folder.
+    # Babel reads "zh_CN" as zh_Hans_CN, the name of the catalogue folder. Outside a request (a command, a job,
+    # a service called from a test) text stored for the team is in the team's language.
+    if not has_request_context():
+        return Config.BABEL_DEFAULT_LOCALE
     if current_user and current_user.is_authenticated:
         return current_user.locale
     return session.get("lang") or Config.BABEL_DEFAULT_LOCALE
@@ -169,7 +172,7 @@ def register_template_helpers(app: Flask) -> None:
     from app.core.audit import shown_value
     from app.core.htmx import field_attributes
     from app.core.models import AuditAction, User, label
-    from app.core.plugins import main_nav
+    from app.core.plugins import main_nav, visit_actions
 
     @app.template_filter("date")
     def _date(value):
@@ -195,6 +198,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(main_nav=main_nav, audit_value=shown_value, field_attributes=field_attributes,
                                  has_endpoint=lambda endpoint: endpoint in app.view_functions,
                                  audit_action_label=lambda action: AuditAction(action).label, label=label)
+    app.jinja_env.globals.update(visit_actions=visit_actions)  # buttons domains above visits add to its page
     # Record classes whose field labels head list tables ({{ label(User, "role") }}); domains add theirs.
     app.jinja_env.globals.update(User=User)
 

@@ -69,7 +69,7 @@ def gap(why: str) -> Allowed:
 class Route:
     values: Callable  # World -> the URL's arguments
     answers: dict[Role, int | Allowed]
-    fields: dict  # what this route's form reads differently from form(world)
+    fields: dict  # what this route's form reads differently from form(world); a callable gets the world
 
 
 def ids(*names):
@@ -122,6 +122,16 @@ ROUTES = {
     "visits.attachment_add": scoped(ids("visit"), service=403),
     "visits.quick_log": scoped(ids("client"), service=gap(NOT_SERVICE_TOUCH)),
     "visits.greet": scoped(ids("contact"), service=gap(NOT_SERVICE_TOUCH)),
+    # Complaints: service works them all; a rep comments on (and may not move) only their own clients'.
+    "complaints.detail": scoped(ids("complaint"), service=OK),
+    "complaints.history": scoped(ids("complaint"), service=OK),
+    "complaints.note": scoped(ids("complaint"), service=OK, text="改名", kind="note"),
+    "complaints.move": scoped(ids("complaint"), service=OK, status="resolving"),
+    "complaints.close": scoped(ids("complaint"), service=OK, root_cause="改名", solution="改名", satisfaction="4",
+                               confirmed_by="改名"),
+    "complaints.edit": scoped(ids("complaint"), service=OK, title="改名", category="service", severity="ordinary",
+                              received_at="2026-11-20T10:00", version=lambda world: world.complaint.version),
+    "complaints.delete": scoped(ids("complaint"), service=OK),
     "visits.rule_edit": admin_only(ids("rule")),
     "visits.rule_delete": admin_only(ids("rule")),
     "complaints.churn_detail": scoped(ids("churn"), service=OK),
@@ -273,7 +283,8 @@ def test_route_answers_by_role(matrix, rule, method, role, expected, htmx):
     refused = not isinstance(expected, Allowed)
     world = build_world() if method != "GET" and not refused else matrix.world  # an allowed write gets its own
     _, url = rule.build(ROUTES[rule.endpoint].values(world), append_unknown=False)
-    data = {**form(world), **ROUTES[rule.endpoint].fields} if method != "GET" else None
+    fields = {name: value(world) if callable(value) else value for name, value in ROUTES[rule.endpoint].fields.items()}
+    data = {**form(world), **fields} if method != "GET" else None
     before = snapshot(matrix.instance) if refused else None
 
     response = matrix.clients[role].open(url, method=method, data=data, headers=HTMX if htmx else {})

@@ -13,9 +13,12 @@ from app.complaints import (  # noqa: E402
     confirmation,
     demo,  # noqa: F401  (registers the complaints' part of seed-demo)
     models,
+    panel,  # noqa: F401  (adds the complaints section to the client page and a button to the visit page)
+    routes,  # noqa: F401
     routes_churn,  # noqa: F401  (churn pages, the client page's churn section)
     routes_sla,  # noqa: F401
     routes_surveys,  # noqa: F401
+    rules,
     surveys,  # noqa: F401
     today,  # noqa: F401  (adds the overdue and due-soon complaints to Today)
 )
@@ -24,8 +27,11 @@ from app.complaints.routes_public import public_bp  # noqa: E402
 
 BLUEPRINTS = (bp, public_bp)
 
+nav_entry("complaints.index", _l("Complaints"), EVERYONE, order=40)
 settings_page("complaints.sla_policy", _l("Complaint SLA"), ADMINS, order=55)
 recyclable(models.Complaint, models.Survey)
+bp.add_app_template_filter(rules.next_due, "next_due")
+bp.add_app_template_filter(rules.next_states, "next_states")
 for _model in (models.Complaint, models.Survey):  # for {{ label(Complaint, "status") }} in list headers
     bp.add_app_template_global(_model, _model.__name__)
 # The complaint page includes complaints/_confirmation.html while the complaint awaits the client.

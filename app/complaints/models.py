@@ -71,7 +71,7 @@ class Complaint(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):
     field_labels = {
         "number": _l("Number"), "client_id": _l("Client"), "contact_id": _l("Contact"), "channel": _l("Channel"),
         "received_at": _l("Received at"), "received_by_id": _l("Received by"), "category": _l("Category"),
-        "severity": _l("Severity"), "title": _l("Title"), "description": _l("Description"),
+        "severity": _l("Severity"), "title": _l("Subject"), "description": _l("Description"),
         "owner_id": _l("Owner"), "asset_id": _l("Installed module"), "source_visit_id": _l("Raised during visit"),
         "status": _l("Status"), "root_cause": _l("Root cause"), "solution": _l("Solution"),
         "resolution_summary": _l("Resolution summary for the client"), "satisfaction": _l("Client satisfaction"),

@@ -80,7 +80,7 @@ def confirmation_link_new(complaint_id: int):
     complaint = get_or_404(Complaint, complaint_id)  # out of scope: 404 before the role says 403
     if not confirmation.may_issue(current_user):
         abort(403)
-    back = f"/complaints/{complaint.id}#confirmation"  # the complaint page (a stable URL, DESIGN.md)
+    back = url_for("complaints.detail", complaint_id=complaint.id, _anchor="confirmation")
     try:
         confirmation.renew(complaint, current_user)
     except Refused as refused:

@@ -1,5 +1,6 @@
 """The complaints' sections of Today: overdue complaints (escalated: every one for managers, their own for
 owners) and the owner's complaints falling due within the next working day."""
+from flask import url_for
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 from sqlalchemy import select
@@ -15,7 +16,6 @@ from app.core.workdays import add_working_days, load_overrides
 
 TEMPLATE = "complaints/today_sections.html"
 SHOWN = 10  # Today is a summary: the full list is one link away
-OVERDUE_LIST = "/complaints/?overdue=1"  # the complaint list's overdue filter (DESIGN.md stable URL /complaints/)
 
 
 def _block(name: str, **context) -> Markup:
@@ -32,11 +32,12 @@ def overdue_complaints(day, user, **_overrides) -> Markup:
     """Managers see every overdue complaint (escalation goes to them); everyone else the ones they own."""
     now = local_now()
     stmt = select(Complaint).where(sla.overdue_condition(now))
-    if not has_role(user, MANAGERS):
+    mine = not has_role(user, MANAGERS)
+    if mine:
         stmt = stmt.where(Complaint.owner_id == user.id)
     page, rows = _shown(stmt, user, now)
     return _block("today_complaints_overdue", rows=rows, total=page.shown_total, more=page.has_next,
-                  list_url=OVERDUE_LIST)
+                  list_url=url_for("complaints.index", overdue=1, mine=1 if mine else None))
 
 
 @today_section(order=36)

@@ -1,8 +1,8 @@
 """How a domain plugs into the shell without core or a lower domain naming it.
 
 Each domain registers, from its own package, its navigation entries, sections of the client page and of Today,
-its settings pages, the models it keeps in the recycle bin and its part of the demo data. Core keeps only these
-lists; the order number decides where an entry shows (lower first)."""
+buttons on a visit's page, its settings pages, the models it keeps in the recycle bin and its part of the demo
+data. Core keeps only these lists; the order number decides where an entry shows (lower first)."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -33,6 +33,7 @@ NAVIGATION: list[Entry] = []
 SETTINGS_PAGES: list[Entry] = []
 CLIENT_PANELS: list[Section] = []
 TODAY_SECTIONS: list[Section] = []
+VISIT_ACTIONS: list[Section] = []
 RECYCLABLE: list[type] = []
 DEMO_SEEDERS: list[tuple[int, Callable]] = []
 PAGES: dict[str, Callable] = {}
@@ -62,6 +63,14 @@ def client_panel(order: int = 50):
 def today_section(order: int = 50):
     def register(function: Callable[..., Markup]):
         _add(TODAY_SECTIONS, Section(function, order))
+        return function
+    return register
+
+
+def visit_action(order: int = 50):
+    """A button on a visit's page from a domain above visits: a function (visit, user) -> HTML."""
+    def register(function: Callable[..., Markup]):
+        _add(VISIT_ACTIONS, Section(function, order))
         return function
     return register
 
@@ -116,3 +125,7 @@ def client_panels(client, user, **overrides) -> list[Markup]:
 
 def today_sections(day, user, **overrides) -> list[Markup]:
     return [section.render(day, user, **overrides) for section in TODAY_SECTIONS]
+
+
+def visit_actions(visit, user) -> list[Markup]:
+    return [action for action in (section.render(visit, user) for section in VISIT_ACTIONS) if action]

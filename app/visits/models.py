@@ -42,6 +42,7 @@ class Interaction(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):
         Index("ix_interactions_client_status_done", "client_id", "status", "done_at"),
         Index("ix_interactions_user_planned", "user_id", "status", "planned_at"),
         Index("ix_interactions_status_done", "status", "done_at", "deleted_at", "client_id"),  # covers counts
+        Index("ix_interactions_satisfaction_done", "satisfaction", "done_at"),  # the few low ones (churn risk)
         # Partial: most touches have no key, and statistics over all those NULLs would hide the index from SQLite.
         Index("ix_interactions_client_key", "client_key", unique=True,
               sqlite_where=text("client_key IS NOT NULL"), postgresql_where=text("client_key IS NOT NULL")),

@@ -91,6 +91,13 @@ PAGES = (
     Page("recency", "5-3-2 split", "/visits/recency"),
     Page("ics", "iCal feed .ics", "/calendar/{token}.ics"),
     Page("ics-changed", "iCal feed .ics, first request after a change", "/calendar/{token}.ics", changed=True),
+    Page("complaints", "complaints, open", "/complaints/"),
+    Page("complaints-all", "complaints, all", "/complaints/?status=all"),
+    Page("complaints-overdue", "complaints, overdue", "/complaints/?overdue=1"),
+    Page("complaint", "complaint page", "/complaints/{complaint}"),
+    Page("churn-risk", "churn-risk list", "/complaints/churn-risk"),
+    Page("surveys", "satisfaction surveys", "/complaints/surveys"),
+    Page("survey", "survey page", "/complaints/surveys/{survey}"),
     Page("export-xlsx", "export .xlsx", "/clients/export.xlsx", kind="export"),
     Page("export-csv", "export .csv", "/clients/export.csv", kind="export"),
     Page("quick-log", "quick log POST (htmx)", "/visits/clients/{client}/quick-log", "POST", True, "write"),
@@ -138,6 +145,7 @@ def discover(dataset: Dataset, http: dict[str, Client]) -> dict:
     from sqlalchemy import func, select
 
     from app.archive.models import Client as ClientRecord
+    from app.complaints.models import Complaint, Survey
     from app.core.models import User
     from app.extensions import db
     from app.visits.models import Interaction
@@ -155,8 +163,12 @@ def discover(dataset: Dataset, http: dict[str, Client]) -> dict:
         client_id, client_visits = rows[len(rows) // 2]
         visit_id = db.session.scalar(select(func.max(Interaction.id)).where(Interaction.client_id == client_id))
         client_name = db.session.get(ClientRecord, client_id).name
+        of_sales1 = select(ClientRecord.id).where(ClientRecord.owner_id == sales1)
+        # The latest complaint and survey of sales1's clients: both roles see them.
+        complaint_id = db.session.scalar(select(func.max(Complaint.id)).where(Complaint.client_id.in_(of_sales1)))
+        survey_id = db.session.scalar(select(func.max(Survey.id)).where(Survey.client_id.in_(of_sales1)))
     targets = {"client": client_id, "client_name": quote(client_name), "client_visits": client_visits,
-               "visit": visit_id}
+               "visit": visit_id, "complaint": complaint_id, "survey": survey_id}
     for role, browser in http.items():
         listing = browser.get("/clients/").text
         found = re.search(r'id="result-count"[^>]*>([^<]*)<', listing)
@@ -169,7 +181,7 @@ def discover(dataset: Dataset, http: dict[str, Client]) -> dict:
 
 def path_for(page: Page, targets: dict, role: str) -> str:
     return page.path.format(client=targets["client"], client_name=targets["client_name"], visit=targets["visit"],
-                            **targets[role])
+                            complaint=targets["complaint"], survey=targets["survey"], **targets[role])
 
 
 # --------------------------------------------------------------------------------- in-process query counts

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from app.archive.enums import Lifecycle
 from app.archive.models import Client, Contact
+from app.complaints import confirmation, sla
 from app.complaints.churn import ChurnRecord
 from app.complaints.enums import (
     ChurnOutcome,
@@ -26,9 +27,11 @@ from app.complaints.enums import (
 )
 from app.complaints.followup import CALL_BACK_AFTER_DAYS, CALL_BACK_AT
 from app.complaints.models import Complaint, ComplaintEvent, Survey
+from app.core import links
 from app.core.demo import Bulk, record_stamps
 from app.core.plugins import demo_seeder
 from app.core.sequences import Counter
+from app.core.workdays import add_working_days
 from app.extensions import db
 from app.visits import cadence
 from app.visits.enums import InteractionStatus, Method, Purpose, Satisfaction
@@ -39,11 +42,7 @@ COMPLAINT_SHARE, SURVEY_SHARE = .08, .30
 STATES = (S.ACCEPTED, S.ANALYSING, S.RESOLVING, S.FEEDBACK, S.CLOSED)
 STATE_WEIGHTS = (8, 10, 12, 12, 58)
 SEVERITY_WEIGHTS = {Severity.ORDINARY: 6, Severity.COMPLEX: 3, Severity.URGENT: 1}
-RESPONSE = {Severity.ORDINARY: timedelta(hours=24), Severity.COMPLEX: timedelta(hours=24),
-            Severity.URGENT: timedelta(hours=4)}
-PLAN = timedelta(days=3)  # complex issues only
-RESOLUTION = {Severity.ORDINARY: timedelta(days=7), Severity.COMPLEX: timedelta(days=15),
-              Severity.URGENT: timedelta(days=2)}
+NO_OVERRIDES: dict = {}  # a new installation's calendar: the package's holidays and make-up days
 # (category, title, description, root cause, solution, what the client is told)
 CASES = (
     (ComplaintCategory.DEFECT, "门诊挂号高峰期 HIS 响应缓慢",
@@ -140,9 +139,7 @@ def _complaint(rng: random.Random, today: date, client, contact_id, status: S, s
     row = {"client_id": client.id, "contact_id": contact_id, "received_at": received, "status": status,
            "channel": rng.choice(tuple(ComplaintChannel)), "received_by_id": staff["service"], "category": category,
            "severity": severity, "title": title, "description": description, "owner_id": owner,
-           "response_due_at": received + RESPONSE[severity],
-           "plan_due_at": received + PLAN if severity is Severity.COMPLEX else None,
-           "resolution_due_at": received + RESOLUTION[severity]}
+           **sla.due_times(received, sla.DEFAULT_POLICY[severity.value], 0, NO_OVERRIDES)}
     events = [(received, EventKind.CREATED, None, S.ACCEPTED, description, staff["service"])]
     at, previous = received, S.ACCEPTED
     late = rng.random() < .15  # a few take longer than promised: the SLA breaches churn risk reads
@@ -155,7 +152,8 @@ def _complaint(rng: random.Random, today: date, client, contact_id, status: S, s
             at += timedelta(hours=rng.randint(4, 60))
             row["plan_at"] = at
         elif step is S.FEEDBACK:
-            at += (RESOLUTION[severity] * rng.uniform(1.1, 2)) if late else timedelta(hours=rng.randint(4, 72))
+            promised = row["resolution_due_at"] - received
+            at += (promised * rng.uniform(1.1, 2)) if late else timedelta(hours=rng.randint(4, 72))
             row["resolved_at"] = at
             row["resolution_summary"] = summary
         else:
@@ -198,11 +196,13 @@ def _book_call_backs(bulk: Bulk, today: date, complaints: list[dict]) -> None:
     """What complaints.followup.after_close would have booked for closes of the last few days."""
     for row in complaints:
         closed = row.get("closed_at")
-        if closed is None or (today - closed.date()).days > CALL_BACK_AFTER_DAYS:
+        if closed is None or (today - closed.date()).days > 2 * CALL_BACK_AFTER_DAYS:
+            continue
+        call = add_working_days(datetime.combine(closed.date(), CALL_BACK_AT), CALL_BACK_AFTER_DAYS, NO_OVERRIDES)
+        if call.date() < today:
             continue
         bulk.add(Interaction, client_id=row["client_id"], user_id=row["owner_id"], method=Method.PHONE,
-                 purpose=Purpose.AFTER_SALES, status=InteractionStatus.PLANNED, extra_services=[],
-                 planned_at=datetime.combine(closed.date() + timedelta(days=CALL_BACK_AFTER_DAYS), CALL_BACK_AT),
+                 purpose=Purpose.AFTER_SALES, status=InteractionStatus.PLANNED, extra_services=[], planned_at=call,
                  agenda=f"满意度回访：投诉 {row['number']} {row['title']}", **record_stamps(closed, row["owner_id"]))
 
 
@@ -255,6 +255,9 @@ def seed_complaints(demo) -> dict[str, int]:
         _book_call_backs(bulk, demo.today, complaints)
         _seed_surveys(bulk, rng, demo, clients, contacts)
         changed = _seed_churn(bulk, demo, clients)
+    for complaint in complaints:  # those awaiting the client have the link and QR code to show
+        if complaint["status"] is S.FEEDBACK:
+            links.issue(confirmation.PURPOSE, complaint["id"], complaint["client_id"], None)
     cadence.refresh(db.session.connection(), changed)  # a lost client has no return-visit clock
     return {"complaints": bulk.counts["complaints"], "complaint events": bulk.counts["complaint_events"],
             "surveys": bulk.counts["surveys"], "churn records": bulk.counts["churn_records"]}

@@ -17,8 +17,10 @@ from app.archive.models import Asset, Client, ClientOwned
 from app.complaints.enums import OPEN_STATUSES, ChurnOutcome, ChurnReason, ComplaintStatus, RiskSignal
 from app.complaints.models import Complaint, Survey
 from app.core.access import MANAGERS, has_role
+from app.core.cache import Cache
 from app.core.clock import local_today
 from app.core.models import RecordMixin, SoftDeleteMixin, enum_column
+from app.core.paging import Page
 from app.core.records import apply
 from app.core.scoping import visible
 from app.extensions import db
@@ -188,9 +190,10 @@ class Risk:
 
 
 def risk_list(user, today: date, now: datetime, *, signal: RiskSignal | None = None, owner_id: int | None = None,
-              client: int | None = None) -> Select:
+              client: int | None = None, ids_only: bool = False) -> Select:
     """Rows (client, one 0/1 column per signal) of the clients in the user's scope with at least one signal
-    (optionally this one), lost clients left out, those with most signals first. `today`/`now` are local."""
+    (optionally this one), lost clients left out, those with most signals first; with ``ids_only`` the client's
+    id stands for the client. `today`/`now` are local."""
     found = union_all(*_signal_queries(today, now, client)).subquery("signals")
     flags = {s: func.max(case((found.c.signal == s.value, 1), else_=0)) for s in RiskSignal}
     grouped = select(found.c.client_id, func.count(func.distinct(found.c.signal)).label("signal_count"),
@@ -198,11 +201,32 @@ def risk_list(user, today: date, now: datetime, *, signal: RiskSignal | None = N
     if signal:
         grouped = grouped.having(flags[signal] == 1)
     risk = grouped.subquery("risk")
-    stmt = (select(Client, *[risk.c[s.value] for s in RiskSignal]).join(risk, risk.c.client_id == Client.id)
+    stmt = (select(Client.id if ids_only else Client, *[risk.c[s.value] for s in RiskSignal])
+            .join(risk, risk.c.client_id == Client.id)
             .where(Client.status != Lifecycle.LOST))
     if owner_id:
         stmt = stmt.where(Client.owner_id == owner_id)
     return visible(stmt, Client, user).order_by(risk.c.signal_count.desc(), Client.pinyin, Client.id)
+
+
+_rankings = Cache(size=16)
+
+
+def risk_page(user, today: date, now: datetime, page: int, per_page: int, *, signal: RiskSignal | None = None,
+              owner_id: int | None = None) -> Page:
+    """A page of the churn-risk list. Putting the clients with most signals first needs every client's signals,
+    so the ranking (ids and signals) is made once and kept until the data changes, the day turns or the hour
+    does (a complaint falling overdue shows within the hour); a page then reads only its own clients."""
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    key = ("churn-risk", None if user.sees_all_clients else user.id, today, hour, signal, owner_id)
+    ranking = _rankings.get(key, lambda: [(row[0], tuple(row[1:])) for row in db.session.execute(
+        risk_list(user, today, now, signal=signal, owner_id=owner_id, ids_only=True))])
+    shown = ranking[(page - 1) * per_page:page * per_page]
+    clients = {client.id: client for client in db.session.execute(
+        select(Client).where(Client.id.in_([client_id for client_id, _flags in shown]))).unique().scalars()}
+    risks = [Risk(clients[client_id], [s for s, on in zip(RiskSignal, flags, strict=True) if on])
+             for client_id, flags in shown if client_id in clients]
+    return Page(risks, len(ranking), page, per_page, has_next=len(ranking) > page * per_page)
 
 
 def as_risks(rows) -> list[Risk]:

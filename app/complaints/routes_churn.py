@@ -16,14 +16,13 @@ from app.archive.models import Client
 from app.complaints import bp
 from app.complaints.churn import (
     ChurnRecord,
-    as_risks,
     can_record_churn,
     churn_list,
     client_churn_records,
     client_risk,
     reason_stats,
     record_churn,
-    risk_list,
+    risk_page,
     update_churn,
 )
 from app.complaints.enums import ChurnOutcome, ChurnReason, RiskSignal
@@ -76,12 +75,12 @@ def _writable(client: Client) -> Client:
 def churn_risk():
     signal = RiskSignal._value2member_map_.get(request.args.get("signal", ""))
     owner_id = whole_number(request.args.get("owner")) if current_user.sees_all_clients else None
-    stmt = risk_list(current_user, local_today(), local_now(), signal=signal, owner_id=owner_id)
-    page = paginate(stmt, page_number(), current_app.config["PAGE_SIZE"], rows=True)
+    page = risk_page(current_user, local_today(), local_now(), page_number(), current_app.config["PAGE_SIZE"],
+                     signal=signal, owner_id=owner_id)
     owners = (db.session.execute(select(User.id, User.display_name).where(User.active.is_(True),
                                                                           User.role.in_(OWNER_ROLES))
                                  .order_by(User.display_name)).all() if current_user.sees_all_clients else [])
-    return render("complaints/churn_risk.html", block="churn_risk_list", page=page, risks=as_risks(page.items),
+    return render("complaints/churn_risk.html", block="churn_risk_list", page=page, risks=page.items,
                   signal=signal, owner_id=owner_id, owners=owners)
 
 

@@ -27,11 +27,10 @@ def surveys_index():
     filters = surveys.SurveyFilters.from_args(request.args)
     this_quarter = surveys.Quarter.of(local_today())
     page = paginate(surveys.survey_list(current_user, filters), page_number(), current_app.config["PAGE_SIZE"])
+    team, by_rep, by_quarter = surveys.nps_summary(current_user, filters, QUARTERS_SHOWN)
     return render("complaints/surveys.html", block="survey_list", page=page, filters=filters,
                   this_quarter=this_quarter, quarters=[this_quarter.previous(n) for n in range(8)],
-                  team=surveys.nps_by(current_user, "team", filters)[0],
-                  by_rep=surveys.nps_by(current_user, "rep", filters),
-                  by_quarter=surveys.nps_by(current_user, "quarter", filters, limit=QUARTERS_SHOWN),
+                  team=team, by_rep=by_rep, by_quarter=by_quarter,
                   due=paginate(surveys.clients_due(current_user, this_quarter), 1, DUE_SHOWN),
                   reps=db.session.execute(owner_choices()).scalars().all() if current_user.sees_all_clients else [])
 

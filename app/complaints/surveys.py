@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import render_template, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import Select, case, exists, func, select
@@ -15,6 +16,7 @@ from app.archive.enums import Lifecycle
 from app.archive.models import Client
 from app.complaints.models import Survey
 from app.core import links
+from app.core.cache import Cache
 from app.core.clock import local_now, local_today
 from app.core.forms import whole_number
 from app.core.models import User
@@ -160,6 +162,18 @@ def nps_by(user, by: str, filters: SurveyFilters | None = None, limit: int = 100
                 .group_by(Client.id, Client.name).order_by(Client.name))
         return [NpsRow(key, name, a, p, d) for a, p, d, key, name in db.session.execute(stmt.limit(limit))]
     raise ValueError(by)
+
+
+_summaries = Cache(size=32)
+
+
+def nps_summary(user, filters: SurveyFilters, quarters: int) -> tuple[NpsRow, list[NpsRow], list[NpsRow]]:
+    """The team's NPS, per rep and per quarter (the last ``quarters``) over the surveys the user sees: sums over
+    every survey, made once and kept until the data changes."""
+    key = ("nps", None if user.sees_all_clients else user.id, str(get_locale()), str(filters.quarter),
+           filters.client_id, filters.rep_id, quarters)
+    return _summaries.get(key, lambda: (nps_by(user, "team", filters)[0], nps_by(user, "rep", filters),
+                                        nps_by(user, "quarter", filters, limit=quarters)))
 
 
 def _surveyed_in(quarter: Quarter):

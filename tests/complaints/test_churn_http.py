@@ -10,6 +10,7 @@ from app.archive.models import Client
 from app.complaints.churn import ChurnRecord
 from app.complaints.enums import ChurnOutcome, ChurnReason, ComplaintStatus
 from app.complaints.models import Complaint, Survey
+from app.complaints.surveys import record_survey
 from app.core.models import AuditEvent
 from tests.factories import ClientFactory, make_user
 
@@ -33,6 +34,20 @@ def at_risk(db, owner, count, start=0):
         made.append(record)
     db.session.commit()
     return made
+
+
+def test_the_ranking_kept_between_pages_follows_a_change_at_once(client, login_as, db):
+    """The list keeps its ranking between requests; a survey saved a moment later still shows on the next one."""
+    rep = login_as("sales")
+    at_risk(db, rep, 1)
+    quiet = ClientFactory(owner_id=rep.id, name="重庆市安宁医院")
+    db.session.commit()
+    assert quiet.name not in client.get("/complaints/churn-risk").get_data(as_text=True)
+
+    record_survey(quiet, {"nps": 2, "answered_at": datetime(2026, 11, 30, 10)}, rep)
+    db.session.commit()
+    page = client.get("/complaints/churn-risk").get_data(as_text=True)
+    assert quiet.name in page and "2 个客户有流失风险" in page
 
 
 def churn_form(**values) -> dict:

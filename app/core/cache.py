@@ -45,11 +45,15 @@ class Cache:
     """The most recently used values, each under (key, stamp when it was made)."""
 
     def __init__(self, size: int = MAX_ENTRIES):
-        self.size, self._values, self._lock = size, OrderedDict(), Lock()
+        self.size, self._values, self._lock, self._stamp = size, OrderedDict(), Lock(), None
 
     def get(self, key: Hashable, make: Callable[[], object]):
-        full_key = (key, stamp())  # read before making: a change committed meanwhile is seen by the next use
+        now = stamp()  # read before making: a change committed meanwhile is seen by the next use
+        full_key = (key, now)
         with self._lock:
+            if now != self._stamp:  # the data changed: nothing kept so far can be served again, so keep none of it
+                self._values.clear()
+                self._stamp = now
             if full_key in self._values:
                 self._values.move_to_end(full_key)
                 return self._values[full_key]

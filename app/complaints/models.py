@@ -21,6 +21,7 @@ class Complaint(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):
     __label__ = _l("Complaint")
     __table_args__ = (
         Index("ix_complaints_status_received", "status", "received_at"),
+        Index("ix_complaints_received", "received_at", "id"),  # everything newest first, a page at a time
         Index("ix_complaints_owner_status", "owner_id", "status"),
         Index("ix_complaints_client_received", "client_id", "received_at"),
     )

@@ -1,0 +1,16 @@
+"""Secondary development (二次开发): the deal pipeline with the seeds' stages and stakeholder map, contracts with
+payment milestones and receipts, receivables, referrals and their reward points."""
+from flask import Blueprint
+
+from app.core.plugins import recyclable
+
+bp = Blueprint("deals", __name__, url_prefix="/deals", template_folder="templates")
+contracts_bp = Blueprint("contracts", __name__, url_prefix="/contracts", template_folder="templates")
+
+from app.deals import models  # noqa: E402
+
+BLUEPRINTS = (bp, contracts_bp)
+
+recyclable(models.Deal, models.Contract, models.Receipt, models.Referral)
+for _model in (models.Deal, models.Contract, models.Referral):  # for {{ label(Deal, "stage") }} in list headers
+    bp.add_app_template_global(_model, _model.__name__)

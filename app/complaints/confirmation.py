@@ -8,15 +8,12 @@ from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from app.complaints import services
 from app.complaints.enums import ComplaintStatus as S
-from app.complaints.enums import EventKind
 from app.complaints.models import Complaint
 from app.core import links
 from app.core.access import Role
 from app.core.errors import Refused
 from app.extensions import db
-from app.visits.enums import Satisfaction
 
 PURPOSE = "complaint"
 ISSUERS = (Role.ADMIN, Role.MANAGER, Role.SERVICE)  # who moves complaints may give the client a new link
@@ -80,18 +77,3 @@ def confirmed_by(complaint: Complaint) -> str:
     if complaint.contact is not None:
         return _("%(name)s (scanned the code)", name=complaint.contact.name)[:80]
     return _("Client confirmed by scanning the code")
-
-
-def client_answer(complaint: Complaint, fixed: bool, satisfaction: Satisfaction, comment: str) -> None:
-    """The client's answer from the link, on the timeline as theirs (no user). Fixed: the satisfaction and who
-    confirmed are stored and the complaint, still 反馈, can be closed without typing them again. Not fixed: back
-    to 解决 with the comment as the note."""
-    verdict = _("Fixed") if fixed else _("Not fixed")
-    text = " · ".join(part for part in (verdict, str(satisfaction.label), comment.strip()) if part)
-    services.record_event(complaint, EventKind.CLIENT_ANSWER, None, text)
-    if fixed:
-        complaint.satisfaction = satisfaction
-        complaint.confirmed_by = confirmed_by(complaint)
-        db.session.flush()
-    else:
-        services.change_status(complaint, S.RESOLVING, None, note=comment.strip())

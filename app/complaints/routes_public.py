@@ -4,7 +4,7 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
-from app.complaints import confirmation, surveys
+from app.complaints import confirmation, services, surveys
 from app.complaints.survey_forms import ConfirmationForm, PublicSurveyForm
 from app.core import links
 from app.core.forms import form_data, form_status
@@ -44,7 +44,7 @@ def confirm(token: str):
     form = ConfirmationForm()
     if form.validate_on_submit():
         links.use(link) or abort(404)  # answered a moment ago from another phone
-        confirmation.client_answer(complaint, form.fixed.data == "yes", form.satisfaction.data, form.comment.data or "")
+        services.client_answer(complaint, form.fixed.data == "yes", form.satisfaction.data, form.comment.data or "")
         db.session.commit()
         return redirect(url_for("public.thanks"))
     return render_template("complaints/public_confirm.html", complaint=complaint, form=form), form_status(form)

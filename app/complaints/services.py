@@ -3,7 +3,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from app.complaints import rules, sla
+from app.complaints import confirmation, followup, rules, sla
 from app.complaints.enums import ComplaintStatus as S
 from app.complaints.enums import EventKind
 from app.complaints.models import Complaint, ComplaintEvent
@@ -12,6 +12,7 @@ from app.core.errors import Refused
 from app.core.records import apply
 from app.core.sequences import next_number
 from app.extensions import db
+from app.visits.enums import Satisfaction
 
 NUMBER_PREFIX = "TS"  # 投诉: TS-2026-0001
 EDITABLE = ("contact_id", "channel", "received_at", "category", "severity", "title", "description", "owner_id",
@@ -97,7 +98,6 @@ def change_status(complaint: Complaint, target: S, user, note: str = "", data: d
     record_event(complaint, EventKind.STATUS, user, note, at=now, from_status=previous, to_status=target)
     sla.refresh(complaint, now)
     db.session.flush()
-    from app.complaints import confirmation, followup  # they write through these services: imported when needed
     if target is S.CLOSED:
         followup.after_close(complaint, user)  # the satisfaction call-back in the visits schedule
     if target is S.FEEDBACK:
@@ -117,3 +117,18 @@ def add_note(complaint: Complaint, text: str, user, *, client_contact: bool = Fa
                          at=now)
     db.session.flush()
     return event
+
+
+def client_answer(complaint: Complaint, fixed: bool, satisfaction: Satisfaction, comment: str) -> None:
+    """The client's answer from the link, on the timeline as theirs (no user). Fixed: the satisfaction and who
+    confirmed are stored and the complaint, still 反馈, can be closed without typing them again. Not fixed: back
+    to 解决 with the comment as the note."""
+    verdict = _("Fixed") if fixed else _("Not fixed")
+    text = " · ".join(part for part in (verdict, str(satisfaction.label), comment.strip()) if part)
+    record_event(complaint, EventKind.CLIENT_ANSWER, None, text)
+    if fixed:
+        complaint.satisfaction = satisfaction
+        complaint.confirmed_by = confirmation.confirmed_by(complaint)
+        db.session.flush()
+    else:
+        change_status(complaint, S.RESOLVING, None, note=comment.strip())

@@ -4,7 +4,19 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Date, ForeignKey, Index, Numeric, SmallInteger, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Numeric,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.archive.enums import DecisionRole, Stance
@@ -259,6 +271,17 @@ class Receipt(RecordMixin, SoftDeleteMixin, db.Model):
 
     field_labels = {"milestone_id": _l("Milestone"), "received_on": _l("Received on"),
                     "amount": _l("Amount (yuan)"), "note": _l("Note"), "deleted_at": _l("Deleted")}
+
+    @classmethod
+    def scope(cls, user):
+        """Seen by whoever sees the contract it pays (the recycle bin lists receipts too)."""
+        paid = (select(Milestone.id).join(Contract, Contract.id == Milestone.contract_id)
+                .where(Contract.deleted_at.is_(None)))
+        contract_scope = Contract.scope(user)
+        return cls.milestone_id.in_(paid if contract_scope is None else paid.where(contract_scope))
+
+    def __str__(self) -> str:
+        return f"{self.milestone.contract.number} · {self.amount:,.2f}"
 
 
 class Referral(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):

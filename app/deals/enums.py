@@ -60,7 +60,7 @@ class ImplementationStatus(LabeledEnum):
     NOT_STARTED = "not_started", _l("Not started")
     IMPLEMENTING = "implementing", _l("Implementing")
     AWAITING_ACCEPTANCE = "awaiting_acceptance", _l("Awaiting acceptance")
-    ACCEPTED = "accepted", _l("Accepted")
+    ACCEPTED = "accepted", _l("Accepted by the client")
 
 
 class MilestoneKind(LabeledEnum):

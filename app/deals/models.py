@@ -4,7 +4,19 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Date, ForeignKey, Index, Numeric, SmallInteger, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Numeric,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    exists,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.archive.enums import DecisionRole, Stance
@@ -259,6 +271,16 @@ class Receipt(RecordMixin, SoftDeleteMixin, db.Model):
 
     field_labels = {"milestone_id": _l("Milestone"), "received_on": _l("Received on"),
                     "amount": _l("Amount (yuan)"), "note": _l("Note"), "deleted_at": _l("Deleted")}
+
+    @classmethod
+    def scope(cls, user):
+        """A receipt is seen by whoever sees its contract (the recycle bin lists receipts on their own)."""
+        condition = Contract.scope(user)
+        return None if condition is None else exists().where(
+            Milestone.id == cls.milestone_id, Contract.id == Milestone.contract_id, condition)
+
+    def __str__(self) -> str:
+        return f"{self.received_on:%Y-%m-%d} · {self.amount:,.2f} 元"
 
 
 class Referral(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):

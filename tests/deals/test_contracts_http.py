@@ -189,3 +189,19 @@ def test_client_page_and_filters(client, login_as, db):
     assert contract.number in panel and "100,000.00 元" in panel
     assert contract.number in client.get("/contracts/?year=2026&status=not_started").get_data(as_text=True)
     assert contract.number not in client.get("/contracts/?year=2025").get_data(as_text=True)
+
+
+def test_a_deleted_receipt_waits_in_the_recycle_bin_for_those_who_see_it(client, login_as, db):
+    rep = make_user("sales")
+    db.session.commit()
+    contract = _signed(db, rep)
+    receipt = add_receipt(contract, {"milestone_id": contract.milestones[0].id, "received_on": date(2026, 3, 9),
+                                     "amount": D("1234.56")})
+    receipt.soft_delete(rep)
+    db.session.commit()
+    login_as("manager")
+    assert "2026-03-09 · 1,234.56 元" in client.get("/admin/recycle-bin").get_data(as_text=True)
+    other = make_user("sales")
+    db.session.commit()
+    assert db.session.execute(select(Receipt).where(Receipt.scope(other))).all() == []
+    assert db.session.execute(select(Receipt).where(Receipt.scope(rep))).scalars().all() == [receipt]

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from io import BytesIO
 from itertools import count
 from pathlib import Path
@@ -33,6 +34,8 @@ from app.complaints.enums import ChurnReason, ComplaintStatus
 from app.complaints.models import Survey
 from app.core.models import Role
 from app.core.workdays import WorkdayOverride
+from app.deals.contracts import add_receipt, create_contract
+from app.deals.enums import MilestoneKind
 from app.extensions import db
 from tests.archive.test_attachments import PNG
 from tests.conftest import empty_database
@@ -145,6 +148,20 @@ ROUTES = {
     "complaints.survey_detail": scoped(ids("survey"), service=OK),
     "complaints.survey_link": scoped(ids("client"), service=OK),
     "admin.workday_delete": admin_only(ids("override")),
+    # Contracts: the client's rep and managers change them; service reads them (DESIGN.md, roles).
+    "contracts.detail": scoped(ids("contract"), service=OK),
+    "contracts.history": scoped(ids("contract"), service=OK),
+    "contracts.edit": scoped(ids("contract"), service=403, title="改名", signed_on="2026-11-02", amount="100.00",
+                             version=lambda world: world.contract.version,
+                             **{"milestones-0-id": lambda world: world.contract.milestones[0].id,
+                                "milestones-0-kind": "final", "milestones-0-due_on": "2026-12-01",
+                                "milestones-0-amount": "100.00"}),
+    "contracts.delete": scoped(ids("contract"), service=403),
+    "contracts.move": scoped(ids("contract"), service=403, status="implementing"),
+    "contracts.receipt_add": scoped(ids("contract"), service=403, amount="1.00", received_on="2026-11-20",
+                                    milestone_id=lambda world: world.contract.milestones[0].id),
+    "contracts.receipt_delete": scoped(ids("contract", "receipt"), service=403),
+    "contracts.attachment_add": scoped(ids("contract"), service=403),
     "admin.restore": managers_only(lambda world: {"entity": "clients", "record_id": world.deleted_client.id}),
 }
 
@@ -167,6 +184,8 @@ class World:
     complaint: object  # awaiting the client's confirmation, its link issued
     survey: object
     override: object  # the admin's working-calendar override
+    contract: object  # 100 yuan in one milestone, 1 yuan of it received
+    receipt: object
 
 
 OVERRIDE_DAYS = count()  # each world's override needs a date of its own
@@ -198,10 +217,19 @@ def build_world() -> World:
         visit=InteractionFactory(client_id=client.id, user_id=owner.id, planned=True),
         product=ProductFactory(), rule=CadenceRuleFactory(), complaint=_complaint(client, owner),
         survey=Survey(client_id=client.id, nps=9, answered_at=datetime(2026, 10, 1)), override=workday_override(),
-        churn=churn_record(client))
+        churn=churn_record(client), contract=_contract(client, owner), receipt=None)
+    world.receipt = add_receipt(world.contract, {"milestone_id": world.contract.milestones[0].id,
+                                                 "received_on": date(2026, 11, 20), "amount": Decimal("1.00")})
     db.session.add(world.survey)
     db.session.commit()
     return world
+
+
+def _contract(client, owner):
+    return create_contract(client, {
+        "title": "HIS", "signed_on": date(2026, 11, 2), "amount": Decimal("100.00"), "lines": [],
+        "milestones": [{"kind": MilestoneKind.FINAL, "due_on": date(2026, 12, 1), "amount": Decimal("100.00")}]},
+        owner)
 
 
 def _complaint(client, owner):

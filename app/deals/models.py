@@ -15,7 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    select,
+    exists,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -274,14 +274,13 @@ class Receipt(RecordMixin, SoftDeleteMixin, db.Model):
 
     @classmethod
     def scope(cls, user):
-        """Seen by whoever sees the contract it pays (the recycle bin lists receipts too)."""
-        paid = (select(Milestone.id).join(Contract, Contract.id == Milestone.contract_id)
-                .where(Contract.deleted_at.is_(None)))
-        contract_scope = Contract.scope(user)
-        return cls.milestone_id.in_(paid if contract_scope is None else paid.where(contract_scope))
+        """A receipt is seen by whoever sees its contract (the recycle bin lists receipts on their own)."""
+        condition = Contract.scope(user)
+        return None if condition is None else exists().where(
+            Milestone.id == cls.milestone_id, Contract.id == Milestone.contract_id, condition)
 
     def __str__(self) -> str:
-        return f"{self.milestone.contract.number} · {self.amount:,.2f}"
+        return f"{self.received_on:%Y-%m-%d} · {self.amount:,.2f} 元"
 
 
 class Referral(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):

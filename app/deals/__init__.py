@@ -7,7 +7,11 @@ from app.core.plugins import recyclable
 bp = Blueprint("deals", __name__, url_prefix="/deals", template_folder="templates")
 contracts_bp = Blueprint("contracts", __name__, url_prefix="/contracts", template_folder="templates")
 
-from app.deals import models  # noqa: E402
+from app.deals import (  # noqa: E402
+    models,
+    routes_crosssell,  # noqa: F401  (the cross-sell list and its one-tap deal)
+    routes_stakeholders,  # noqa: F401  (a deal's stakeholder map and meeting plan)
+)
 
 BLUEPRINTS = (bp, contracts_bp)
 

@@ -26,6 +26,7 @@ from werkzeug.datastructures import FileStorage
 
 from app import create_app
 from app.archive.attachments import save_upload
+from app.archive.enums import Stance
 from app.archive.rules import CRITERIA
 from app.complaints import confirmation, services
 from app.complaints.churn import ChurnRecord
@@ -33,6 +34,7 @@ from app.complaints.enums import ChurnReason, ComplaintStatus
 from app.complaints.models import Survey
 from app.core.models import Role
 from app.core.workdays import WorkdayOverride
+from app.deals.models import Deal, Stakeholder
 from app.extensions import db
 from tests.archive.test_attachments import PNG
 from tests.conftest import empty_database
@@ -145,6 +147,12 @@ ROUTES = {
     "complaints.survey_detail": scoped(ids("survey"), service=OK),
     "complaints.survey_link": scoped(ids("client"), service=OK),
     "admin.workday_delete": admin_only(ids("override")),
+    # Deals: sales change their own clients' stakeholder maps, service reads them.
+    "deals.stakeholders": scoped(ids("deal"), service=OK),
+    "deals.stakeholder_add": scoped(ids("deal"), service=403, **{"new-contact_id": lambda world: world.contact.id}),
+    "deals.stakeholder_edit": scoped(ids("deal", "stakeholder"), service=403),
+    "deals.stakeholder_delete": scoped(ids("deal", "stakeholder"), service=403),
+    "deals.meeting_plan": scoped(ids("deal"), service=403, meeting_plan="改名"),
     "admin.restore": managers_only(lambda world: {"entity": "clients", "record_id": world.deleted_client.id}),
 }
 
@@ -167,6 +175,8 @@ class World:
     complaint: object  # awaiting the client's confirmation, its link issued
     survey: object
     override: object  # the admin's working-calendar override
+    deal: object
+    stakeholder: object  # on the deal's map (another contact than ``contact``)
 
 
 OVERRIDE_DAYS = count()  # each world's override needs a date of its own
@@ -198,10 +208,17 @@ def build_world() -> World:
         visit=InteractionFactory(client_id=client.id, user_id=owner.id, planned=True),
         product=ProductFactory(), rule=CadenceRuleFactory(), complaint=_complaint(client, owner),
         survey=Survey(client_id=client.id, nps=9, answered_at=datetime(2026, 10, 1)), override=workday_override(),
-        churn=churn_record(client))
+        churn=churn_record(client), **_deal(client, owner))
     db.session.add(world.survey)
     db.session.commit()
     return world
+
+
+def _deal(client, owner) -> dict:
+    stakeholder = Stakeholder(contact=ContactFactory(client_id=client.id), stance=Stance.NEUTRAL)
+    deal = Deal(client=client, title="手麻系统", owner_id=owner.id, next_action="约主任", stakeholders=[stakeholder])
+    db.session.add(deal)
+    return {"deal": deal, "stakeholder": stakeholder}
 
 
 def _complaint(client, owner):

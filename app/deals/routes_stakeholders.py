@@ -25,7 +25,8 @@ class StakeholderForm(FlaskForm):
     stance = enum_field(_l("Stance"), Stance)
     relationship_stage = enum_field(_l("Relationship stage"), RelationshipStage,
                                     description=_l("For the inside contact: 认识 → 约会 → 认同 → 信赖 → 同盟"))
-    notes = TextAreaField(_l("How to strengthen support"), validators=[Length(max=4000)], filters=[strip])
+    notes = TextAreaField(_l("How to strengthen support"), default="", validators=[Length(max=4000)],
+                          filters=[strip])
 
     data_fields = stakeholders.EDITABLE
 
@@ -37,8 +38,9 @@ class NewStakeholderForm(StakeholderForm):
 
 
 class PlanForm(FlaskForm):
-    meeting_plan = TextAreaField(_l("Meeting plan"), validators=[Length(max=8000)], filters=[strip])
-    fallback_plan = TextAreaField(_l("Fallback plan if the talk fails"), validators=[Length(max=8000)],
+    # A field left out of the post is empty text, not NULL (the columns hold text).
+    meeting_plan = TextAreaField(_l("Meeting plan"), default="", validators=[Length(max=8000)], filters=[strip])
+    fallback_plan = TextAreaField(_l("Fallback plan if the talk fails"), default="", validators=[Length(max=8000)],
                                   filters=[strip])
 
     data_fields = ("meeting_plan", "fallback_plan")

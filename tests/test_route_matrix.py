@@ -27,6 +27,7 @@ from werkzeug.datastructures import FileStorage
 
 from app import create_app
 from app.archive.attachments import save_upload
+from app.archive.enums import Stance
 from app.archive.rules import CRITERIA
 from app.complaints import confirmation, services
 from app.complaints.churn import ChurnRecord
@@ -36,6 +37,7 @@ from app.core.models import Role
 from app.core.workdays import WorkdayOverride
 from app.deals.contracts import add_receipt, create_contract
 from app.deals.enums import MilestoneKind
+from app.deals.models import Deal, Stakeholder
 from app.extensions import db
 from tests.archive.test_attachments import PNG
 from tests.conftest import empty_database
@@ -162,6 +164,12 @@ ROUTES = {
                                     milestone_id=lambda world: world.contract.milestones[0].id),
     "contracts.receipt_delete": scoped(ids("contract", "receipt"), service=403),
     "contracts.attachment_add": scoped(ids("contract"), service=403),
+    # Deals: sales change their own clients' stakeholder maps, service reads them.
+    "deals.stakeholders": scoped(ids("deal"), service=OK),
+    "deals.stakeholder_add": scoped(ids("deal"), service=403, **{"new-contact_id": lambda world: world.contact.id}),
+    "deals.stakeholder_edit": scoped(ids("deal", "stakeholder"), service=403),
+    "deals.stakeholder_delete": scoped(ids("deal", "stakeholder"), service=403),
+    "deals.meeting_plan": scoped(ids("deal"), service=403, meeting_plan="改名"),
     "admin.restore": managers_only(lambda world: {"entity": "clients", "record_id": world.deleted_client.id}),
 }
 
@@ -186,6 +194,8 @@ class World:
     override: object  # the admin's working-calendar override
     contract: object  # 100 yuan in one milestone, 1 yuan of it received
     receipt: object
+    deal: object
+    stakeholder: object  # on the deal's map (another contact than ``contact``)
 
 
 OVERRIDE_DAYS = count()  # each world's override needs a date of its own
@@ -217,7 +227,7 @@ def build_world() -> World:
         visit=InteractionFactory(client_id=client.id, user_id=owner.id, planned=True),
         product=ProductFactory(), rule=CadenceRuleFactory(), complaint=_complaint(client, owner),
         survey=Survey(client_id=client.id, nps=9, answered_at=datetime(2026, 10, 1)), override=workday_override(),
-        churn=churn_record(client), contract=_contract(client, owner), receipt=None)
+        churn=churn_record(client), contract=_contract(client, owner), receipt=None, **_deal(client, owner))
     world.receipt = add_receipt(world.contract, {"milestone_id": world.contract.milestones[0].id,
                                                  "received_on": date(2026, 11, 20), "amount": Decimal("1.00")})
     db.session.add(world.survey)
@@ -230,6 +240,11 @@ def _contract(client, owner):
         "title": "HIS", "signed_on": date(2026, 11, 2), "amount": Decimal("100.00"), "lines": [],
         "milestones": [{"kind": MilestoneKind.FINAL, "due_on": date(2026, 12, 1), "amount": Decimal("100.00")}]},
         owner)
+def _deal(client, owner) -> dict:
+    stakeholder = Stakeholder(contact=ContactFactory(client_id=client.id), stance=Stance.NEUTRAL)
+    deal = Deal(client=client, title="手麻系统", owner_id=owner.id, next_action="约主任", stakeholders=[stakeholder])
+    db.session.add(deal)
+    return {"deal": deal, "stakeholder": stakeholder}
 
 
 def _complaint(client, owner):

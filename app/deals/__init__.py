@@ -13,6 +13,8 @@ from app.deals import (  # noqa: E402
     models,
     panel_contracts,  # noqa: F401  (the contracts section of the client page)
     routes_contracts,  # noqa: F401
+    routes_crosssell,  # noqa: F401  (the cross-sell list and its one-tap deal)
+    routes_stakeholders,  # noqa: F401  (a deal's stakeholder map and meeting plan)
     today_contracts,  # noqa: F401  (payments to collect on Today)
 )
 

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from io import BytesIO
 from itertools import count
 from pathlib import Path
@@ -32,7 +33,10 @@ from app.complaints.churn import ChurnRecord
 from app.complaints.enums import ChurnReason, ComplaintStatus
 from app.complaints.models import Survey
 from app.core.models import Role
+from app.core.sequences import next_number
 from app.core.workdays import WorkdayOverride
+from app.deals import referrals
+from app.deals.models import Contract
 from app.extensions import db
 from tests.archive.test_attachments import PNG
 from tests.conftest import empty_database
@@ -145,6 +149,14 @@ ROUTES = {
     "complaints.survey_detail": scoped(ids("survey"), service=OK),
     "complaints.survey_link": scoped(ids("client"), service=OK),
     "admin.workday_delete": admin_only(ids("override")),
+    # Referrals: sales change their own clients', service reads them (403 on writes), managers all.
+    "deals.referral_detail": scoped(ids("referral"), service=OK),
+    "deals.referral_history": scoped(ids("referral"), service=OK),
+    "deals.referral_edit": scoped(ids("referral"), service=403, referred_on="2026-11-02", status="contacted",
+                                  lead_name="", referred_client_id=lambda world: world.referred.id,
+                                  version=lambda world: world.referral.version),
+    "deals.referral_delete": scoped(ids("referral"), service=403),
+    "deals.points_redeem": scoped(ids("client"), service=403, points="1", note="兑换"),
     "admin.restore": managers_only(lambda world: {"entity": "clients", "record_id": world.deleted_client.id}),
 }
 
@@ -167,6 +179,8 @@ class World:
     complaint: object  # awaiting the client's confirmation, its link issued
     survey: object
     override: object  # the admin's working-calendar override
+    referred: object  # a client the world's client referred (its referral earned it 5 % of a contract)
+    referral: object
 
 
 OVERRIDE_DAYS = count()  # each world's override needs a date of its own
@@ -198,7 +212,7 @@ def build_world() -> World:
         visit=InteractionFactory(client_id=client.id, user_id=owner.id, planned=True),
         product=ProductFactory(), rule=CadenceRuleFactory(), complaint=_complaint(client, owner),
         survey=Survey(client_id=client.id, nps=9, answered_at=datetime(2026, 10, 1)), override=workday_override(),
-        churn=churn_record(client))
+        churn=churn_record(client), **_referral(client, owner))
     db.session.add(world.survey)
     db.session.commit()
     return world
@@ -210,6 +224,18 @@ def _complaint(client, owner):
         services.change_status(complaint, target, owner)
     confirmation.on_feedback(complaint, owner)
     return complaint
+
+
+def _referral(client, owner) -> dict:
+    """The client referred another, whose first contract granted points to redeem."""
+    referred = ClientFactory(owner_id=owner.id)
+    referral = referrals.create_referral(client, {"referred_client_id": referred.id}, owner)
+    contract = Contract(client_id=referred.id, number=next_number("HT", 2026), title="LIS", amount=Decimal("1000"),
+                        signed_on=date(2026, 11, 1))
+    db.session.add(contract)
+    db.session.flush()
+    referrals.grant_for_contract(contract, owner)
+    return {"referred": referred, "referral": referral}
 
 
 def form(world: World) -> dict:

@@ -1,16 +1,23 @@
 """Secondary development (二次开发): the deal pipeline with the seeds' stages and stakeholder map, contracts with
 payment milestones and receipts, receivables, referrals and their reward points."""
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
-from app.core.plugins import recyclable
+from app.core.access import ADMINS, EVERYONE
+from app.core.plugins import nav_entry, recyclable, settings_page
 
 bp = Blueprint("deals", __name__, url_prefix="/deals", template_folder="templates")
 contracts_bp = Blueprint("contracts", __name__, url_prefix="/contracts", template_folder="templates")
 
-from app.deals import models  # noqa: E402
+from app.deals import (  # noqa: E402
+    models,
+    routes_referrals,  # noqa: F401  (referrals, points, the client page's referrals section, the reward rate)
+)
 
 BLUEPRINTS = (bp, contracts_bp)
 
 recyclable(models.Deal, models.Contract, models.Receipt, models.Referral)
 for _model in (models.Deal, models.Contract, models.Referral):  # for {{ label(Deal, "stage") }} in list headers
     bp.add_app_template_global(_model, _model.__name__)
+nav_entry("deals.referrals_index", _l("Referrals"), EVERYONE, order=58)
+settings_page("deals.referral_rate", _l("Referral reward"), ADMINS, order=58)

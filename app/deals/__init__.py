@@ -10,6 +10,7 @@ bp = Blueprint("deals", __name__, url_prefix="/deals", template_folder="template
 contracts_bp = Blueprint("contracts", __name__, url_prefix="/contracts", template_folder="templates")
 
 from app.deals import (  # noqa: E402
+    demo,  # noqa: F401  (registers the deals' part of seed-demo)
     models,
     routes_referrals,  # noqa: F401  (referrals, points, the client page's referrals section, the reward rate)
 )

@@ -34,10 +34,12 @@ from app.complaints.churn import ChurnRecord
 from app.complaints.enums import ChurnReason, ComplaintStatus
 from app.complaints.models import Survey
 from app.core.models import Role
+from app.core.sequences import next_number
 from app.core.workdays import WorkdayOverride
+from app.deals import referrals
 from app.deals.contracts import add_receipt, create_contract
 from app.deals.enums import MilestoneKind
-from app.deals.models import Deal, Stakeholder
+from app.deals.models import Contract, Deal, Stakeholder
 from app.extensions import db
 from tests.archive.test_attachments import PNG
 from tests.conftest import empty_database
@@ -170,6 +172,14 @@ ROUTES = {
     "deals.stakeholder_edit": scoped(ids("deal", "stakeholder"), service=403),
     "deals.stakeholder_delete": scoped(ids("deal", "stakeholder"), service=403),
     "deals.meeting_plan": scoped(ids("deal"), service=403, meeting_plan="改名"),
+    # Referrals: sales change their own clients', service reads them (403 on writes), managers all.
+    "deals.referral_detail": scoped(ids("referral"), service=OK),
+    "deals.referral_history": scoped(ids("referral"), service=OK),
+    "deals.referral_edit": scoped(ids("referral"), service=403, referred_on="2026-11-02", status="contacted",
+                                  lead_name="", referred_client_id=lambda world: world.referred.id,
+                                  version=lambda world: world.referral.version),
+    "deals.referral_delete": scoped(ids("referral"), service=403),
+    "deals.points_redeem": scoped(ids("client"), service=403, points="1", note="兑换"),
     "admin.restore": managers_only(lambda world: {"entity": "clients", "record_id": world.deleted_client.id}),
 }
 
@@ -196,6 +206,8 @@ class World:
     receipt: object
     deal: object
     stakeholder: object  # on the deal's map (another contact than ``contact``)
+    referred: object  # a client the world's client referred (its referral earned it 5 % of a contract)
+    referral: object
 
 
 OVERRIDE_DAYS = count()  # each world's override needs a date of its own
@@ -227,7 +239,8 @@ def build_world() -> World:
         visit=InteractionFactory(client_id=client.id, user_id=owner.id, planned=True),
         product=ProductFactory(), rule=CadenceRuleFactory(), complaint=_complaint(client, owner),
         survey=Survey(client_id=client.id, nps=9, answered_at=datetime(2026, 10, 1)), override=workday_override(),
-        churn=churn_record(client), contract=_contract(client, owner), receipt=None, **_deal(client, owner))
+        churn=churn_record(client), contract=_contract(client, owner), receipt=None, **_deal(client, owner),
+        **_referral(client, owner))
     world.receipt = add_receipt(world.contract, {"milestone_id": world.contract.milestones[0].id,
                                                  "received_on": date(2026, 11, 20), "amount": Decimal("1.00")})
     db.session.add(world.survey)
@@ -253,6 +266,18 @@ def _complaint(client, owner):
         services.change_status(complaint, target, owner)
     confirmation.on_feedback(complaint, owner)
     return complaint
+
+
+def _referral(client, owner) -> dict:
+    """The client referred another, whose first contract granted points to redeem."""
+    referred = ClientFactory(owner_id=owner.id)
+    referral = referrals.create_referral(client, {"referred_client_id": referred.id}, owner)
+    contract = Contract(client_id=referred.id, number=next_number("HT", 2026), title="LIS", amount=Decimal("1000"),
+                        signed_on=date(2026, 11, 1))
+    db.session.add(contract)
+    db.session.flush()
+    referrals.grant_for_contract(contract, owner)
+    return {"referred": referred, "referral": referral}
 
 
 def form(world: World) -> dict:

@@ -3,17 +3,19 @@ payment milestones and receipts, receivables, referrals and their reward points.
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from app.core.access import EVERYONE
-from app.core.plugins import nav_entry, recyclable
+from app.core.access import ADMINS, EVERYONE
+from app.core.plugins import nav_entry, recyclable, settings_page
 
 bp = Blueprint("deals", __name__, url_prefix="/deals", template_folder="templates")
 contracts_bp = Blueprint("contracts", __name__, url_prefix="/contracts", template_folder="templates")
 
 from app.deals import (  # noqa: E402
+    demo,  # noqa: F401  (registers the deals' part of seed-demo)
     models,
     panel_contracts,  # noqa: F401  (the contracts section of the client page)
     routes_contracts,  # noqa: F401
     routes_crosssell,  # noqa: F401  (the cross-sell list and its one-tap deal)
+    routes_referrals,  # noqa: F401  (referrals, points, the client page's referrals section, the reward rate)
     routes_stakeholders,  # noqa: F401  (a deal's stakeholder map and meeting plan)
     today_contracts,  # noqa: F401  (payments to collect on Today)
 )
@@ -24,3 +26,5 @@ recyclable(models.Deal, models.Contract, models.Receipt, models.Referral)
 for _model in (models.Deal, models.Contract, models.Referral):  # for {{ label(Deal, "stage") }} in list headers
     bp.add_app_template_global(_model, _model.__name__)
 nav_entry("contracts.index", _l("Contracts"), EVERYONE, order=55)
+nav_entry("deals.referrals_index", _l("Referrals"), EVERYONE, order=58)
+settings_page("deals.referral_rate", _l("Referral reward"), ADMINS, order=58)

@@ -21,6 +21,7 @@ from app.deals.access import can_change
 from app.deals.enums import DealStage, ImplementationStatus
 from app.deals.models import Contract, ContractLine, Deal, Milestone, Receipt
 from app.deals.receivables import BUCKETS, ZERO, milestones_gap, outstanding
+from app.deals.referrals import grant_for_contract
 from app.extensions import db
 
 EDITABLE = ("title", "signed_on", "amount", "owner_id", "implementation_start", "acceptance_planned",
@@ -49,6 +50,7 @@ def create_contract(client: Client, data: dict, user, deal: Deal | None = None) 
     contract.milestones = [Milestone(**_milestone_fields(m)) for m in data["milestones"]]
     db.session.add(contract)
     db.session.flush()
+    grant_for_contract(contract, user)  # the referrer's points, once, at the referred client's first contract
     return contract
 
 

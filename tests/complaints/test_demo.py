@@ -27,7 +27,7 @@ def test_demo_seeds_complaints_in_every_state_surveys_and_churn(app, db):
     for complaint in (c for c in complaints if c.status == ComplaintStatus.CLOSED):
         assert complaint.root_cause and complaint.solution and complaint.satisfaction and complaint.confirmed_by
 
-    for year, last in db.session.execute(select(Counter.key, Counter.value)).all():  # counters match the numbers
+    for year, last in db.session.execute(select(Counter.key, Counter.value).where(Counter.key.like("TS-%"))).all():
         numbers = select(func.max(Complaint.number)).where(Complaint.number.like(f"{year}-%"))
         assert scalar(numbers) == f"{year}-{last:04d}"
     year = local_today().year

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import mean, median
 
-from app.deals.enums import DEFAULT_PROBABILITY, OPEN_STAGES, DealStage
+from app.deals.enums import DEFAULT_PROBABILITY, OPEN_STAGES, DealSource, DealStage
 
 DAY_SECONDS = 86400
 # Seed 000: most sales close between the 4th and the 11th follow-up.
@@ -101,3 +101,11 @@ def next_step_missing(stage: DealStage, next_action: str | None, next_date: date
 def is_overdue(stage: DealStage, next_date: date | None, today: date) -> bool:
     return stage.is_open and next_date is not None and next_date < today
 
+
+
+def from_visit(visit_id: int, opportunities: str) -> dict:
+    """What a deal found during a visit starts with: the visit's opportunities as notes, their first line as the
+    title, the visit as source."""
+    first_line = opportunities.strip().splitlines()[0] if opportunities.strip() else ""
+    return {"source_visit_id": visit_id, "source": DealSource.VISIT, "title": first_line[:200],
+            "notes": opportunities.strip()}

@@ -25,6 +25,6 @@ recyclable(models.Deal, models.Contract, models.Receipt, models.Referral)
 for _model in (models.Deal, models.Contract, models.Referral):  # for {{ label(Deal, "stage") }} in list headers
     bp.add_app_template_global(_model, _model.__name__)
 
-nav_entry("deals.index", _l("Deals"), EVERYONE, order=50)
+nav_entry("deals.index", _l("Pipeline"), EVERYONE, order=50)
 bp.add_app_template_global(rules.moves, "deal_moves")  # a board card's move buttons
 bp.add_app_template_global(lambda deal: access.can_change(current_user, deal), "can_change_deal")

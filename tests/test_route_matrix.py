@@ -33,6 +33,7 @@ from app.complaints.enums import ChurnReason, ComplaintStatus
 from app.complaints.models import Survey
 from app.core.models import Role
 from app.core.workdays import WorkdayOverride
+from app.deals import services as deal_services
 from app.extensions import db
 from tests.archive.test_attachments import PNG
 from tests.conftest import empty_database
@@ -145,6 +146,13 @@ ROUTES = {
     "complaints.survey_detail": scoped(ids("survey"), service=OK),
     "complaints.survey_link": scoped(ids("client"), service=OK),
     "admin.workday_delete": admin_only(ids("override")),
+    # Deals: sales change their own clients', service sees them read-only.
+    "deals.detail": scoped(ids("deal"), service=OK),
+    "deals.move": scoped(ids("deal"), service=403, stage="needs"),
+    "deals.edit": scoped(ids("deal"), service=403, title="改名", next_action="改名", next_date="2030-03-01",
+                         version=lambda world: world.deal.version),
+    "deals.touch": scoped(ids("deal"), service=403, interaction_id=lambda world: world.touch.id),
+    "deals.delete": scoped(ids("deal"), service=403),
     "admin.restore": managers_only(lambda world: {"entity": "clients", "record_id": world.deleted_client.id}),
 }
 
@@ -167,6 +175,8 @@ class World:
     complaint: object  # awaiting the client's confirmation, its link issued
     survey: object
     override: object  # the admin's working-calendar override
+    deal: object  # open, with a next step
+    touch: object  # a call done with the client, to link to the deal
 
 
 OVERRIDE_DAYS = count()  # each world's override needs a date of its own
@@ -198,7 +208,9 @@ def build_world() -> World:
         visit=InteractionFactory(client_id=client.id, user_id=owner.id, planned=True),
         product=ProductFactory(), rule=CadenceRuleFactory(), complaint=_complaint(client, owner),
         survey=Survey(client_id=client.id, nps=9, answered_at=datetime(2026, 10, 1)), override=workday_override(),
-        churn=churn_record(client))
+        churn=churn_record(client), touch=InteractionFactory(client_id=client.id, user_id=owner.id),
+        deal=deal_services.create_deal(client, {"title": "移动护理", "next_action": "约主任",
+                                                "next_date": date(2030, 1, 1)}, owner))
     db.session.add(world.survey)
     db.session.commit()
     return world

@@ -170,3 +170,15 @@ def test_linking_a_touch_counts_it_against_the_band(client, login_as):
                            headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert visit.summary in response.get_data(as_text=True)
+
+
+def test_another_reps_client_and_deals_stay_hidden_on_new_board_and_list(client, login_as):
+    other = make_user("sales")
+    theirs = ClientFactory(owner_id=other.id)
+    _deal(theirs, other, title="别人的商机")
+    login_as("sales")
+    db.session.commit()
+    assert client.get(f"/deals/new?client={theirs.id}").status_code == 404
+    for path in ("/deals/", "/deals/?view=list"):
+        for headers in ({}, {"HX-Request": "true"}):
+            assert "别人的商机" not in client.get(path, headers=headers).get_data(as_text=True)

@@ -12,6 +12,7 @@ from app.deals import rules
 from app.deals.enums import DealSource, DealStage
 from app.deals.models import Deal, DealLine, DealStageChange, deal_interactions
 from app.extensions import db
+from app.visits.models import Interaction
 
 EDITABLE = ("title", "owner_id", "probability", "amount", "expected_close", "key_person_id", "inside_contact_id",
             "competitor", "demand_fit", "source", "next_action", "next_date", "meeting_plan", "fallback_plan",
@@ -51,8 +52,11 @@ def create_deal(client, data: dict, user) -> Deal:
     deal.owner_id = deal.owner_id or user.id
     if data.get("probability") is None:
         deal.probability = rules.default_probability(deal.stage)
-    if deal.source_visit_id and not deal.source:
-        deal.source = DealSource.VISIT
+    if deal.source_visit_id:
+        visit = db.session.get(Interaction, deal.source_visit_id)
+        if visit is None or visit.client_id != client.id:
+            raise Refused(_("This visit is not one of the deal's client's."))
+        deal.source = deal.source or DealSource.VISIT
     deal.amount = deal.amount or Decimal("0")
     _set_lines(deal, data.get("lines"))
     _check_next_step(deal)

@@ -182,3 +182,15 @@ def test_another_reps_client_and_deals_stay_hidden_on_new_board_and_list(client,
     for path in ("/deals/", "/deals/?view=list"):
         for headers in ({}, {"HX-Request": "true"}):
             assert "别人的商机" not in client.get(path, headers=headers).get_data(as_text=True)
+
+
+def test_a_deal_cannot_claim_another_clients_visit_as_its_source(client, login_as):
+    rep = login_as("sales")
+    mine, other = ClientFactory(owner_id=rep.id), ClientFactory(owner_id=rep.id)
+    visit = InteractionFactory(client_id=other.id, user_id=rep.id)
+    db.session.commit()
+    response = client.post(f"/deals/new?client={mine.id}", data={
+        "stage": "target", "title": "移动护理", "owner_id": rep.id, "next_action": "约主任",
+        "next_date": "2030-01-10", "source_visit_id": visit.id})
+    assert response.status_code == 422
+    assert db.session.scalar(select(Deal.id)) is None

@@ -37,9 +37,10 @@ from app.core.models import Role
 from app.core.sequences import next_number
 from app.core.workdays import WorkdayOverride
 from app.deals import referrals
+from app.deals import services as deal_services
 from app.deals.contracts import add_receipt, create_contract
 from app.deals.enums import MilestoneKind
-from app.deals.models import Contract, Deal, Stakeholder
+from app.deals.models import Contract, Stakeholder
 from app.extensions import db
 from tests.archive.test_attachments import PNG
 from tests.conftest import empty_database
@@ -180,6 +181,13 @@ ROUTES = {
                                   version=lambda world: world.referral.version),
     "deals.referral_delete": scoped(ids("referral"), service=403),
     "deals.points_redeem": scoped(ids("client"), service=403, points="1", note="兑换"),
+    # Deals: sales change their own clients', service sees them read-only.
+    "deals.detail": scoped(ids("deal"), service=OK),
+    "deals.move": scoped(ids("deal"), service=403, stage="needs"),
+    "deals.edit": scoped(ids("deal"), service=403, title="改名", next_action="改名", next_date="2030-03-01",
+                         version=lambda world: world.deal.version),
+    "deals.touch": scoped(ids("deal"), service=403, interaction_id=lambda world: world.touch.id),
+    "deals.delete": scoped(ids("deal"), service=403),
     "admin.restore": managers_only(lambda world: {"entity": "clients", "record_id": world.deleted_client.id}),
 }
 
@@ -204,10 +212,11 @@ class World:
     override: object  # the admin's working-calendar override
     contract: object  # 100 yuan in one milestone, 1 yuan of it received
     receipt: object
-    deal: object
+    deal: object  # open, with a next step
     stakeholder: object  # on the deal's map (another contact than ``contact``)
     referred: object  # a client the world's client referred (its referral earned it 5 % of a contract)
     referral: object
+    touch: object  # a call done with the client, to link to the deal
 
 
 OVERRIDE_DAYS = count()  # each world's override needs a date of its own
@@ -240,7 +249,7 @@ def build_world() -> World:
         product=ProductFactory(), rule=CadenceRuleFactory(), complaint=_complaint(client, owner),
         survey=Survey(client_id=client.id, nps=9, answered_at=datetime(2026, 10, 1)), override=workday_override(),
         churn=churn_record(client), contract=_contract(client, owner), receipt=None, **_deal(client, owner),
-        **_referral(client, owner))
+        **_referral(client, owner), touch=InteractionFactory(client_id=client.id, user_id=owner.id))
     world.receipt = add_receipt(world.contract, {"milestone_id": world.contract.milestones[0].id,
                                                  "received_on": date(2026, 11, 20), "amount": Decimal("1.00")})
     db.session.add(world.survey)
@@ -254,9 +263,10 @@ def _contract(client, owner):
         "milestones": [{"kind": MilestoneKind.FINAL, "due_on": date(2026, 12, 1), "amount": Decimal("100.00")}]},
         owner)
 def _deal(client, owner) -> dict:
+    deal = deal_services.create_deal(client, {"title": "移动护理", "next_action": "约主任",
+                                              "next_date": date(2030, 1, 1)}, owner)
     stakeholder = Stakeholder(contact=ContactFactory(client_id=client.id), stance=Stance.NEUTRAL)
-    deal = Deal(client=client, title="手麻系统", owner_id=owner.id, next_action="约主任", stakeholders=[stakeholder])
-    db.session.add(deal)
+    deal.stakeholders.append(stakeholder)
     return {"deal": deal, "stakeholder": stakeholder}
 
 

@@ -41,4 +41,3 @@ bp.add_app_template_global(confirmation.may_issue, "may_issue_confirmation_link"
 recyclable(churn.ChurnRecord)
 for _global in (churn.ChurnRecord, ChurnReason, RiskSignal):  # churn pages: labels, filters, badges
     bp.add_app_template_global(_global, _global.__name__)
-nav_entry("complaints.churn_risk", _l("Churn risk"), EVERYONE, order=45)

@@ -12,8 +12,9 @@ from app.archive.enums import AssetStatus, Lifecycle, ProductCategory
 from app.archive.models import Asset, Client, Product
 from app.core.paging import COUNT_CAP, Page
 from app.core.scoping import visible
-from app.deals.enums import DEFAULT_PROBABILITY, OPEN_STAGES, DealSource, DealStage
-from app.deals.models import Deal, DealLine, DealStageChange
+from app.deals import services
+from app.deals.enums import OPEN_STAGES, DealSource
+from app.deals.models import Deal, DealLine
 from app.extensions import db
 
 RENEWAL_DAYS = 90
@@ -107,15 +108,10 @@ def create_deal(suggestion: Suggestion, user, today: date) -> Deal:
     """A deal at the first stage with one line of the product at its list price and a first step in three days,
     owned by the client's owner."""
     price = suggestion.product.list_price or Decimal("0")
-    deal = Deal(client=suggestion.client, title=suggestion.title, owner_id=suggestion.client.owner_id,
-                stage=DealStage.TARGET, probability=DEFAULT_PROBABILITY[DealStage.TARGET], amount=price,
-                source=suggestion.source, next_action=_("Contact the client to learn the need"),
-                next_date=today + timedelta(days=FIRST_STEP_DAYS),
-                lines=[DealLine(product=suggestion.product, quantity=1, unit_price=price)],
-                stage_changes=[DealStageChange(user_id=user.id, from_stage=None, to_stage=DealStage.TARGET)])
-    db.session.add(deal)
-    db.session.flush()
-    return deal
+    return services.create_deal(suggestion.client, {
+        "title": suggestion.title, "owner_id": suggestion.client.owner_id, "source": suggestion.source,
+        "next_action": _("Contact the client to learn the need"), "next_date": today + timedelta(days=FIRST_STEP_DAYS),
+        "lines": [{"product_id": suggestion.product.id, "quantity": 1, "unit_price": price}]}, user)
 
 
 def product_choices() -> list[Product]:

@@ -1,17 +1,14 @@
 """The cross-sell list and its one-tap "create the deal"."""
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.archive.models import Client
-from app.core.access import EVERYONE
 from app.core.clock import local_today
 from app.core.forms import whole_number
 from app.core.htmx import render, saved
 from app.core.navigation import safe_next
 from app.core.paging import page_number
-from app.core.plugins import nav_entry
 from app.core.scoping import get_or_404
 from app.deals import bp, crosssell
 from app.deals.access import can_change, changeable
@@ -55,4 +52,3 @@ def cross_sell_deal():
                                                          message=message))
 
 
-nav_entry("deals.cross_sell", _l("Cross-sell"), EVERYONE, order=52)

@@ -98,6 +98,13 @@ PAGES = (
     Page("churn-risk", "churn-risk list", "/complaints/churn-risk"),
     Page("surveys", "satisfaction surveys", "/complaints/surveys"),
     Page("survey", "survey page", "/complaints/surveys/{survey}"),
+    Page("deals", "deal board", "/deals/"),
+    Page("deals-list", "deal list", "/deals/?view=list"),
+    Page("deal", "deal page", "/deals/{deal}"),
+    Page("cross-sell", "cross-sell list", "/deals/cross-sell"),
+    Page("contracts", "contracts", "/contracts/"),
+    Page("contract", "contract page", "/contracts/{contract}"),
+    Page("receivables", "receivables", "/contracts/receivables"),
     Page("export-xlsx", "export .xlsx", "/clients/export.xlsx", kind="export"),
     Page("export-csv", "export .csv", "/clients/export.csv", kind="export"),
     Page("quick-log", "quick log POST (htmx)", "/visits/clients/{client}/quick-log", "POST", True, "write"),
@@ -147,6 +154,7 @@ def discover(dataset: Dataset, http: dict[str, Client]) -> dict:
     from app.archive.models import Client as ClientRecord
     from app.complaints.models import Complaint, Survey
     from app.core.models import User
+    from app.deals.models import Contract, Deal
     from app.extensions import db
     from app.visits.models import Interaction
 
@@ -164,11 +172,14 @@ def discover(dataset: Dataset, http: dict[str, Client]) -> dict:
         visit_id = db.session.scalar(select(func.max(Interaction.id)).where(Interaction.client_id == client_id))
         client_name = db.session.get(ClientRecord, client_id).name
         of_sales1 = select(ClientRecord.id).where(ClientRecord.owner_id == sales1)
-        # The latest complaint and survey of sales1's clients: both roles see them.
+        # The latest complaint, survey, deal and contract of sales1's clients: both roles see them.
         complaint_id = db.session.scalar(select(func.max(Complaint.id)).where(Complaint.client_id.in_(of_sales1)))
         survey_id = db.session.scalar(select(func.max(Survey.id)).where(Survey.client_id.in_(of_sales1)))
+        deal_id = db.session.scalar(select(func.max(Deal.id)).where(Deal.client_id.in_(of_sales1)))
+        contract_id = db.session.scalar(select(func.max(Contract.id)).where(Contract.client_id.in_(of_sales1)))
     targets = {"client": client_id, "client_name": quote(client_name), "client_visits": client_visits,
-               "visit": visit_id, "complaint": complaint_id, "survey": survey_id}
+               "visit": visit_id, "complaint": complaint_id, "survey": survey_id, "deal": deal_id,
+               "contract": contract_id}
     for role, browser in http.items():
         listing = browser.get("/clients/").text
         found = re.search(r'id="result-count"[^>]*>([^<]*)<', listing)
@@ -181,7 +192,8 @@ def discover(dataset: Dataset, http: dict[str, Client]) -> dict:
 
 def path_for(page: Page, targets: dict, role: str) -> str:
     return page.path.format(client=targets["client"], client_name=targets["client_name"], visit=targets["visit"],
-                            complaint=targets["complaint"], survey=targets["survey"], **targets[role])
+                            complaint=targets["complaint"], survey=targets["survey"], deal=targets["deal"],
+                            contract=targets["contract"], **targets[role])
 
 
 # --------------------------------------------------------------------------------- in-process query counts

@@ -1,5 +1,6 @@
 """A sales rep on a tablet (768x1024) creates a deal from the client page and moves it across the board to
-signed with the htmx buttons, each move swapping the board without a reload. Screenshots of each step go to
+signed with the htmx buttons, each move swapping the board without a reload; then makes the won deal's contract
+with two payment milestones and registers a partial payment. Screenshots of each step go to
 /tmp/shots/deal-*.png."""
 from pathlib import Path
 
@@ -52,3 +53,22 @@ def test_a_deal_moves_across_the_board_to_won(page, live_server, db):
     wait_until(page, "window.notReloaded === true")
     expect(page.locator("#column-won .amount")).to_have_text("90,000.00 元")
     expect(page.locator("#column-target .count")).to_have_text("0")
+
+    page.goto(f"{live_server}/deals/")
+    page.locator("#column-won .deal-card a", has_text="移动护理系统升级").first.click()
+    page.get_by_role("link", name="新建合同").click()  # the won deal's contract, its title and lines carried over
+    expect(page.locator("input[name='title']")).to_have_value("移动护理系统升级")
+    for row, (kind, due, amount) in enumerate((("down_payment", "2030-02-01", "45000.00"),
+                                               ("acceptance", "2030-06-30", "45000.00"))):
+        page.locator(f"select[name='milestones-{row}-kind']").select_option(kind)
+        page.locator(f"input[name='milestones-{row}-due_on']").fill(due)
+        page.locator(f"input[name='milestones-{row}-amount']").fill(amount)
+    shot(page, "10-contract-form")
+    page.get_by_role("button", name="保存合同").click()
+    expect(page.locator("h1")).to_contain_text("HT-")
+    payment = page.locator(".receipt-form")
+    payment.locator("select[name='milestone_id']").select_option(index=0)
+    payment.locator("input[name='amount']").fill("20000.00")
+    payment.get_by_role("button", name="登记回款").click()
+    expect(page.locator("#milestones tbody tr").first).to_contain_text("25,000.00 元")  # 45,000 − 20,000 owed
+    shot(page, "11-partial-payment")

@@ -249,7 +249,8 @@ class Milestone(RecordMixin, db.Model):
     contract: Mapped[Contract] = relationship(back_populates="milestones")
     receipts: Mapped[list["Receipt"]] = relationship(
         back_populates="milestone", order_by="(Receipt.received_on, Receipt.id)",
-        primaryjoin="and_(Receipt.milestone_id == Milestone.id, Receipt.deleted_at.is_(None))", viewonly=True)
+        primaryjoin="and_(Receipt.milestone_id == Milestone.id, Receipt.deleted_at.is_(None))", viewonly=True,
+        lazy="selectin")  # a contract's milestones bring all their receipts in one query
 
     field_labels = {"contract_id": _l("Contract"), "kind": _l("Kind"), "due_on": _l("Due on"),
                     "amount": _l("Amount (yuan)"), "note": _l("Note")}

@@ -182,6 +182,19 @@ def test_pages_issue_a_fixed_number_of_queries(client, login_as, db, query_count
     assert _count_queries(client, query_counter, url) == few
 
 
+def test_a_contract_page_reads_its_milestones_receipts_in_fixed_queries(client, login_as, db, query_counter):
+    rep = login_as("sales")
+    few = _signed(db, rep)
+    many = _signed(db, rep, amount=D("60000.00"), milestones=[
+        {"kind": MilestoneKind.OTHER, "due_on": date(2026, 4, n), "amount": D("10000.00")} for n in range(1, 7)])
+    for contract in (few, many):
+        for milestone in contract.milestones:
+            add_receipt(contract, {"milestone_id": milestone.id, "received_on": date(2026, 3, 9), "amount": D("1.00")})
+    db.session.commit()
+    assert _count_queries(client, query_counter, f"/contracts/{many.id}") == _count_queries(
+        client, query_counter, f"/contracts/{few.id}")
+
+
 def test_client_page_and_filters(client, login_as, db):
     rep = login_as("sales")
     contract = _signed(db, rep)

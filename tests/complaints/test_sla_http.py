@@ -15,7 +15,7 @@ from tests.factories import ClientFactory, make_user
 
 
 def audit_rows(db, entity):
-    return db.session.scalars(select(AuditEvent).where(AuditEvent.entity == entity)).all()
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.entity == entity).order_by(AuditEvent.id)).all()
 
 
 @pytest.mark.parametrize("url", ["/admin/workdays", "/complaints/sla-policy"])

@@ -137,7 +137,8 @@ def test_a_deleted_rule_is_retired_and_its_history_kept(client, login_as, db):
     assert db.session.get(CadenceRule, rule.id).active is False  # still there, no longer applied
     assert f"/visits/rules/{rule.id}\"" not in client.get("/visits/rules").get_data(as_text=True)
     actions = db.session.execute(select(AuditEvent.action).where(AuditEvent.entity == "cadence_rules",
-                                                                 AuditEvent.record_id == rule.id)).scalars().all()
+                                                                 AuditEvent.record_id == rule.id)
+                                 .order_by(AuditEvent.id)).scalars().all()  # unordered rows come in any order
     assert [str(getattr(a, "value", a)) for a in actions] == ["create", "update"]
 
 

@@ -8,10 +8,11 @@ from wtforms.widgets import HiddenInput
 
 from app.archive.queries import contact_choices
 from app.complaints.enums import ComplaintCategory, ComplaintChannel, ComplaintStatus, EventKind, Severity
-from app.complaints.queries import module_choices, owner_choices
+from app.complaints.queries import module_choices
 from app.complaints.services import EDITABLE
 from app.core.forms import IntegerField, VersionedFormMixin, enum_field, enum_radio, strip, whole_number
 from app.core.scoping import visible
+from app.core.users import user_choices
 from app.extensions import db
 from app.visits.enums import Satisfaction
 from app.visits.forms import client_offers
@@ -65,7 +66,7 @@ def complaint_form(user, client=None, **kwargs) -> ComplaintForm:
     picked = kept[0][0] if kept else None
     form.contact_id.choices = [("", _l("— not set —")), *(contact_choices(picked) if picked else [])]
     form.asset_id.choices = [("", _l("— not set —")), *(module_choices(picked) if picked else [])]
-    form.owner_id.choices = owner_choices(keep=form.owner_id.object_data)
+    form.owner_id.choices = user_choices(keep=form.owner_id.object_data)
     if form.owner_id.data is None:
         form.owner_id.data = user.id  # the receiver owns it unless someone else is named
     return form

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from werkzeug.datastructures import MultiDict
 
 from app.archive.enums import AssetKind
@@ -11,7 +11,6 @@ from app.complaints import sla
 from app.complaints.enums import OPEN_STATUSES, ComplaintCategory, ComplaintStatus, Severity
 from app.complaints.models import Complaint
 from app.core.forms import whole_number
-from app.core.models import User
 from app.core.scoping import visible
 from app.extensions import db
 
@@ -82,13 +81,6 @@ def client_complaints(client: Client, user) -> list[Complaint]:
     closed = db.session.execute(stmt.where(Complaint.status == ComplaintStatus.CLOSED)
                                 .order_by(Complaint.closed_at.desc(), Complaint.id.desc()).limit(CLOSED_ON_CLIENT_PAGE))
     return [*opened, *closed.scalars()]
-
-
-def owner_choices(keep: int | None = None) -> list[tuple[int, str]]:
-    """(id, name) of the active users a complaint can be given to, and the present owner if inactive now."""
-    condition = User.active.is_(True) if keep is None else or_(User.active.is_(True), User.id == keep)
-    rows = db.session.execute(select(User.id, User.display_name).where(condition).order_by(User.display_name))
-    return [(row.id, row.display_name) for row in rows]
 
 
 def module_choices(client_id: int) -> list[tuple[int, str]]:

@@ -10,7 +10,7 @@ from app.complaints.access import can_work, workable
 from app.complaints.enums import ComplaintCategory, ComplaintStatus, EventKind, Severity
 from app.complaints.forms import CloseForm, NoteForm, StatusForm, complaint_form
 from app.complaints.models import Complaint
-from app.complaints.queries import ComplaintFilters, complaint_list, owner_choices
+from app.complaints.queries import ComplaintFilters, complaint_list
 from app.complaints.services import EDITABLE, add_note, change_status, create_complaint, update_complaint
 from app.core.audit import history_page
 from app.core.clock import local_now
@@ -20,6 +20,7 @@ from app.core.htmx import render, saved, wants_fragment
 from app.core.navigation import safe_next
 from app.core.paging import page_number, paginate
 from app.core.scoping import get_or_404
+from app.core.users import user_choices
 from app.visits.models import Interaction
 
 
@@ -30,7 +31,7 @@ def index():
     now = local_now()
     page = paginate(complaint_list(current_user, filters, now), page_number(), current_app.config["PAGE_SIZE"])
     return render("complaints/index.html", block="complaint_list", page=page, filters=filters, now=now,
-                  owners=owner_choices(), may_work=can_work(current_user),
+                  owners=user_choices(), may_work=can_work(current_user),
                   enums={"status": ComplaintStatus, "severity": Severity, "category": ComplaintCategory})
 
 

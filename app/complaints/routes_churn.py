@@ -6,13 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from sqlalchemy import select
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.archive.access import OWNER_ROLES
 from app.archive.enums import Lifecycle
 from app.archive.models import Client
+from app.archive.queries import owner_choices
 from app.complaints import bp
 from app.complaints.churn import (
     ChurnRecord,
@@ -38,7 +37,6 @@ from app.core.forms import (
     whole_number,
 )
 from app.core.htmx import render, saved
-from app.core.models import User
 from app.core.paging import page_number, paginate
 from app.core.plugins import client_panel
 from app.core.scoping import get_or_404
@@ -77,9 +75,8 @@ def churn_risk():
     owner_id = whole_number(request.args.get("owner")) if current_user.sees_all_clients else None
     page = risk_page(current_user, local_today(), local_now(), page_number(), current_app.config["PAGE_SIZE"],
                      signal=signal, owner_id=owner_id)
-    owners = (db.session.execute(select(User.id, User.display_name).where(User.active.is_(True),
-                                                                          User.role.in_(OWNER_ROLES))
-                                 .order_by(User.display_name)).all() if current_user.sees_all_clients else [])
+    owners = ([(u.id, u.display_name) for u in db.session.execute(owner_choices()).scalars()]
+              if current_user.sees_all_clients else [])
     return render("complaints/churn_risk.html", block="churn_risk_list", page=page, risks=page.items,
                   signal=signal, owner_id=owner_id, owners=owners)
 

@@ -7,8 +7,8 @@ from wtforms.widgets import HiddenInput
 
 from app.archive.queries import contact_choices, product_choices
 from app.core.forms import DecimalField, IntegerField, VersionedFormMixin, enum_field, strip, whole_number
+from app.core.users import user_choices
 from app.deals.enums import OPEN_STAGES, DealSource, DealStage, DemandFit
-from app.deals.queries import owner_choices
 from app.deals.services import EDITABLE
 
 NOT_SET = ("", _l("— not set —"))
@@ -67,7 +67,7 @@ def deal_form(form_cls, user, client, **kwargs) -> DealForm:
         line.product_id.choices = products
     contacts = [NOT_SET, *contact_choices(client.id)]
     form.key_person_id.choices = form.inside_contact_id.choices = contacts
-    form.owner_id.choices = owner_choices(keep=form.owner_id.object_data)
+    form.owner_id.choices = user_choices(keep=form.owner_id.object_data)
     if form.owner_id.data is None:
         form.owner_id.data = client.owner_id or user.id
     return form

@@ -11,7 +11,6 @@ from werkzeug.datastructures import MultiDict
 from app.archive.enums import ValueGrade
 from app.archive.models import Client
 from app.core.forms import whole_number
-from app.core.models import User
 from app.core.scoping import visible
 from app.deals.enums import OPEN_STAGES, DealStage
 from app.deals.models import Deal, DealLine, DealStageChange, deal_interactions
@@ -152,8 +151,3 @@ def touch_choices(deal: Deal, limit: int = 20) -> list[tuple[int, str]]:
     return [(row.id, f"{row.done_at:%Y-%m-%d} · {row.method.label} · {row.summary[:40]}") for row in rows]
 
 
-def owner_choices(keep: int | None = None) -> list[tuple[int, str]]:
-    """(id, name) of the active users a deal can be given to, and the present owner if inactive now."""
-    condition = User.active.is_(True) if keep is None else or_(User.active.is_(True), User.id == keep)
-    rows = db.session.execute(select(User.id, User.display_name).where(condition).order_by(User.display_name))
-    return [(row.id, row.display_name) for row in rows]

@@ -16,6 +16,7 @@ from app.core.htmx import render, saved, wants_fragment
 from app.core.navigation import safe_next
 from app.core.paging import page_number, paginate
 from app.core.scoping import get_or_404, role_required
+from app.core.users import user_choices
 from app.deals import bp, queries, rules
 from app.deals.access import CHANGERS, can_change, can_create, changeable
 from app.deals.forms import DealForm, MoveForm, NewDealForm, TouchForm, deal_form, lines_data
@@ -31,7 +32,7 @@ def index():
     """The board (columns by stage), or with ?view=list the paginated list, under the same filters."""
     filters = queries.DealFilters.from_args(request.args)
     today = local_today()
-    context = {"filters": filters, "today": today, "owners": queries.owner_choices(),
+    context = {"filters": filters, "today": today, "owners": user_choices(),
                "products": product_choices(), "grades": ValueGrade, "may_create": can_create(current_user)}
     if request.args.get("view") == "list":
         page = paginate(queries.deal_list(current_user, filters, today), page_number(),

@@ -172,6 +172,7 @@ def register_template_helpers(app: Flask) -> None:
     from app.core.audit import shown_value
     from app.core.htmx import field_attributes
     from app.core.models import AuditAction, User, label
+    from app.core.pdf import page_numbers_css, print_company
     from app.core.plugins import main_nav, visit_actions
 
     @app.template_filter("date")
@@ -198,6 +199,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(main_nav=main_nav, audit_value=shown_value, field_attributes=field_attributes,
                                  has_endpoint=lambda endpoint: endpoint in app.view_functions,
                                  audit_action_label=lambda action: AuditAction(action).label, label=label)
+    app.jinja_env.globals.update(print_company=print_company, page_numbers_css=page_numbers_css)
     app.jinja_env.globals.update(visit_actions=visit_actions)  # buttons domains above visits add to its page
     # Record classes whose field labels head list tables ({{ label(User, "role") }}); domains add theirs.
     app.jinja_env.globals.update(User=User)

@@ -51,7 +51,7 @@ def empty_database() -> None:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    overrides = {"TESTING": True, "SECRET_KEY": TestConfig.SECRET_KEY}
+    overrides = {"TESTING": True, "SECRET_KEY": TestConfig.SECRET_KEY, "PDF_STRICT_GLYPHS": True}
     if not os.environ.get("DATABASE_URL"):
         overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path_factory.mktemp('db') / 'keyuan-test.db'}"
     app = create_app(overrides)

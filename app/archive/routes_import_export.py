@@ -2,7 +2,6 @@
 export of the filtered list. The work is in spreadsheet.py."""
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash, redirect, request, stream_with_context, url_for
 from flask_babel import gettext as _
@@ -20,6 +19,7 @@ from app.core.clock import local_today
 from app.core.forms import form_status, whole_number
 from app.core.htmx import render
 from app.core.paging import in_chunks
+from app.core.pdf import content_disposition
 from app.core.scoping import role_required
 from app.extensions import db
 
@@ -106,13 +106,8 @@ def export(fmt: str):
     name = _("Client archive") + f"-{local_today().isoformat()}.{fmt}"
     chunks = spreadsheet.export_csv(clients) if fmt == "csv" else spreadsheet.export_xlsx(clients)
     return Response(stream_with_context(chunks), mimetype=FORMATS[fmt],
-                    headers={"Content-Disposition": attachment_header(name)})
+                    headers={"Content-Disposition": content_disposition(name)})
 
-
-def attachment_header(name: str) -> str:
-    """Content-Disposition for a download named in Chinese: an ASCII fallback and the RFC 5987 UTF-8 name."""
-    fallback = name.encode("ascii", "ignore").decode().strip("-") or "export"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -1,7 +1,24 @@
-"""PDF rendering support. Chinese needs a real CJK font on the machine (fonts-noto-cjk)."""
+"""PDFs: HTML templates with print CSS, rendered by WeasyPrint in-process (no request needed, so a background job
+renders the same documents). Chinese needs a real CJK font on the machine (fonts-noto-cjk) and `lang="zh-CN"`.
+
+A missing glyph is drawn as a box and only WeasyPrint's log says so (the text layer still extracts as Chinese):
+every render watches that log; with PDF_STRICT_GLYPHS (the tests) a box is an error, otherwise it is logged."""
+import logging
 import shutil
 import subprocess
+import threading
 from functools import cache
+from urllib.parse import quote
+
+from flask import Response, current_app, render_template
+from flask_babel import gettext
+from markupsafe import Markup
+
+_render_lock = threading.Lock()  # WeasyPrint's font configuration is shared by the process, not thread-safe
+
+
+class MissingGlyphs(RuntimeError):
+    """The document drew characters no installed font has (they would print as boxes)."""
 
 
 @cache
@@ -11,3 +28,76 @@ def cjk_font_available() -> bool:
         return False
     found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=10)
     return bool(found.stdout.strip())
+
+
+@cache
+def _font_configuration():
+    """One per process: building it scans the system's fonts."""
+    from weasyprint.text.fonts import FontConfiguration
+    return FontConfiguration()
+
+
+class _GlyphWatch(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.missing: list[str] = []
+
+    def emit(self, record):
+        message = record.getMessage()
+        if ".notdef glyph" in message:
+            self.missing.append(message)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of a complete HTML document; relative URLs (images, fonts) resolve inside the static folder."""
+    from weasyprint import HTML
+    watch = _GlyphWatch()
+    logger = logging.getLogger("weasyprint")
+    with _render_lock:
+        logger.addHandler(watch)
+        try:
+            pdf = HTML(string=html, base_url=current_app.static_folder + "/").write_pdf(
+                font_config=_font_configuration())
+        finally:
+            logger.removeHandler(watch)
+    if watch.missing:
+        if current_app.config.get("PDF_STRICT_GLYPHS"):
+            raise MissingGlyphs("; ".join(watch.missing[:5]))
+        current_app.logger.warning("PDF drew boxes for characters no font has: %s", watch.missing[:5])
+    return pdf
+
+
+COMPANY_SETTING = "company"
+
+
+def print_company() -> dict:
+    """The company printed in every document's header: name and logo (a data: URL), set by an admin."""
+    from app.core.models import get_setting
+    stored = get_setting(COMPANY_SETTING, {})
+    return {"name": stored.get("name") or gettext("KeYuan"), "logo": stored.get("logo")}
+
+
+def page_numbers_css() -> Markup:
+    """The CSS `content` of the page-number footer in the user's language: 第 x 页 / 共 y 页."""
+    words = gettext("Page %(page)s / %(pages)s", page="{P}", pages="{N}").replace('"', "")
+    return Markup('"' + words.replace("{P}", '" counter(page) "').replace("{N}", '" counter(pages) "') + '"')
+
+
+def render_pdf(template: str, **context) -> bytes:
+    """A print template (extending print/base.html) rendered to PDF bytes."""
+    return html_to_pdf(render_template(template, **context))
+
+
+def content_disposition(name: str, inline: bool = False) -> str:
+    """Content-Disposition for a file named in Chinese: an ASCII fallback and the RFC 5987 UTF-8 name."""
+    stem, dot, extension = name.rpartition(".")
+    fallback = stem.encode("ascii", "ignore").decode().strip("-_ ") or "document"
+    fallback = f"{fallback}{dot}{extension}" if dot else fallback
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+
+
+def pdf_response(pdf: bytes, name: str) -> Response:
+    """A PDF shown in the browser's viewer (which offers print and save) under a Chinese file name."""
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": content_disposition(name, inline=True)})

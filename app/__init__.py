@@ -127,9 +127,9 @@ def register_security(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import admin, archive, auth, complaints, dashboard, deals, visits
+    from app import admin, archive, auth, complaints, dashboard, deals, reports, visits
 
-    for domain in (auth, admin, dashboard, archive, visits, complaints, deals):
+    for domain in (auth, admin, dashboard, archive, visits, complaints, deals, reports):
         for blueprint in getattr(domain, "BLUEPRINTS", (domain.bp,)):
             app.register_blueprint(blueprint)
     app.add_url_rule("/healthz", "healthz", healthz)

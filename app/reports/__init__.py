@@ -1,0 +1,5 @@
+"""Printed documents (WeasyPrint, through core.pdf): weekly visit plans, per-client service monthly reports and
+their monthly batch, contract-tracking sheets, mailing labels. Same visibility as the pages: 404 outside scope."""
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")

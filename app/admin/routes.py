@@ -1,5 +1,5 @@
 """Users (admin) and the recycle bin (admin, manager)."""
-from flask import abort, url_for
+from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -80,5 +80,9 @@ def recycle_bin():
 def restore(entity: str, record_id: int):
     model = recyclable_model(entity) or abort(404)
     record = get_or_404(model, record_id, deleted=True)
-    record.restore()
+    try:
+        record.restore()
+    except Refused as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("admin.recycle_bin"))
     return saved(url_for("admin.recycle_bin"), _("%(name)s restored.", name=str(record)))

@@ -92,19 +92,23 @@ def update_contract(contract: Contract, data: dict) -> None:
 
 def add_receipt(contract: Contract, data: dict) -> Receipt:
     """Money received against one of the contract's milestones: partial payments add up, never beyond what the
-    milestone still owes. The milestone's row is locked so two payments at once cannot both pass the check."""
+    milestone owes. Two payments at once cannot both pass: PostgreSQL queues them on the milestone's row (FOR
+    UPDATE); on SQLite the receipt is written before the sum is read, so the write lock queues them. Inside a
+    savepoint: a refused payment leaves nothing behind."""
     milestone = db.session.execute(select(Milestone).where(
         Milestone.id == data["milestone_id"], Milestone.contract_id == contract.id).with_for_update()).scalar()
     if milestone is None:
         raise Refused(_("Choose a milestone of this contract."), "milestone_id")
-    owed = outstanding(milestone.amount, received_per_milestone([milestone.id]).get(milestone.id, ZERO))
-    if data["amount"] > owed:
-        raise Refused(_("Only %(owed)s yuan is still owed on this milestone; %(amount)s yuan is more than that.",
-                        owed=f"{owed:,.2f}", amount=f"{data['amount']:,.2f}"), "amount")
-    receipt = Receipt(milestone_id=milestone.id, received_on=data["received_on"], amount=data["amount"],
-                      note=data.get("note") or "")
-    db.session.add(receipt)
-    db.session.flush()
+    with db.session.begin_nested():
+        receipt = Receipt(milestone_id=milestone.id, received_on=data["received_on"], amount=data["amount"],
+                          note=data.get("note") or "")
+        db.session.add(receipt)
+        db.session.flush()
+        received = received_per_milestone([milestone.id]).get(milestone.id, ZERO)
+        if received > milestone.amount:
+            owed = outstanding(milestone.amount, received - data["amount"])
+            raise Refused(_("Only %(owed)s yuan is still owed on this milestone; %(amount)s yuan is more than "
+                            "that.", owed=f"{owed:,.2f}", amount=f"{data['amount']:,.2f}"), "amount")
     return receipt
 
 

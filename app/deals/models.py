@@ -3,6 +3,7 @@ milestones and receipts, referrals and the points they earn. Money is Numeric, r
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Column,
@@ -16,12 +17,15 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     exists,
+    func,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.archive.enums import DecisionRole, Stance
 from app.archive.models import Attachment, Client, ClientOwned, Contact, Product
 from app.core.clock import utcnow
+from app.core.errors import Refused
 from app.core.models import RecordMixin, SoftDeleteMixin, User, enum_column
 from app.deals.enums import (
     DealSource,
@@ -279,6 +283,21 @@ class Receipt(RecordMixin, SoftDeleteMixin, db.Model):
         condition = Contract.scope(user)
         return None if condition is None else exists().where(
             Milestone.id == cls.milestone_id, Contract.id == Milestone.contract_id, condition)
+
+    def restore(self) -> None:
+        """Back from the recycle bin only while its milestone still owes this much: a payment registered since
+        may have settled it. Checked after the write, like a new receipt (see contracts.add_receipt)."""
+        with db.session.begin_nested():
+            super().restore()
+            db.session.flush()
+            owed = db.session.execute(select(Milestone.amount).where(Milestone.id == self.milestone_id)
+                                      .with_for_update()).scalar_one()
+            received = db.session.scalar(select(func.sum(Receipt.amount)).where(
+                Receipt.milestone_id == self.milestone_id, Receipt.deleted_at.is_(None)))
+            if received > owed:
+                raise Refused(_("This receipt cannot come back: its milestone has been paid since (%(received)s "
+                                "of %(owed)s yuan received).", received=f"{received - self.amount:,.2f}",
+                                owed=f"{owed:,.2f}"))
 
     def __str__(self) -> str:
         return f"{self.received_on:%Y-%m-%d} · {self.amount:,.2f} 元"

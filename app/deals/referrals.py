@@ -107,11 +107,13 @@ def points_balance(client_id: int) -> Decimal:
 
 
 def redeem_points(client: Client, points: Decimal, note: str, user, on: date | None = None) -> PointsEntry:
-    """Spend points (a negative entry); refused when the balance would go below zero. The entry is written
-    first and the balance checked after, inside a savepoint, so two redemptions at once cannot both pass."""
+    """Spend points (a negative entry); refused when the balance would go below zero. Two redemptions at once
+    cannot both pass: PostgreSQL queues them on the client's row (FOR UPDATE); on SQLite the entry is written
+    before the balance is read, so the write lock queues them. Inside a savepoint: a refusal saves nothing."""
     if points <= 0:
         raise Refused(_("Redeem more than zero points."), "points")
-    with db.session.begin_nested():  # rolled back when refused: nothing is saved
+    db.session.execute(select(Client.id).where(Client.id == client.id).with_for_update())
+    with db.session.begin_nested():
         entry = PointsEntry(client_id=client.id, booked_on=on or local_today(), points=-points.quantize(CENT),
                             note=note, created_by_id=user.id)
         db.session.add(entry)

@@ -218,3 +218,24 @@ def test_a_deleted_receipt_waits_in_the_recycle_bin_for_those_who_see_it(client,
     db.session.commit()
     assert db.session.execute(select(Receipt).where(Receipt.scope(other))).all() == []
     assert db.session.execute(select(Receipt).where(Receipt.scope(rep))).scalars().all() == [receipt]
+
+
+def test_a_deleted_receipt_comes_back_only_while_its_milestone_still_owes_it(client, login_as, db):
+    rep = make_user("sales")
+    db.session.commit()
+    contract = _signed(db, rep)
+    first = contract.milestones[0].id
+    kept, settled = (add_receipt(contract, {"milestone_id": first, "received_on": date(2026, 3, 9),
+                                            "amount": D(amount)}) for amount in ("1000.00", "2000.00"))
+    kept.soft_delete(rep)
+    settled.soft_delete(rep)
+    db.session.commit()
+    login_as("manager")
+    assert client.post(f"/admin/recycle-bin/receipts/{kept.id}/restore").status_code == 302
+    add_receipt(contract, {"milestone_id": first, "received_on": date(2026, 3, 20), "amount": D("29000.00")})
+    db.session.commit()  # the milestone is settled: 1,000 + 29,000 of 30,000
+    response = client.post(f"/admin/recycle-bin/receipts/{settled.id}/restore", follow_redirects=True)
+    assert "已收 30,000.00 元，共 30,000.00 元" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Receipt, settled.id).is_deleted and not db.session.get(Receipt, kept.id).is_deleted
+    assert db.session.scalar(select(func.sum(Receipt.amount)).where(Receipt.deleted_at.is_(None))) == D("30000.00")

@@ -22,6 +22,7 @@ from app.deals.contracts import (
 from app.deals.enums import ImplementationStatus, MilestoneKind
 from app.deals.models import Contract, Milestone, Receipt
 from app.deals.receivables import ageing, bucket_index, milestones_gap, outstanding
+from tests.concurrency import at_once
 from tests.factories import AssetFactory, ClientFactory, ProductFactory, make_user
 
 TODAY = date(2026, 11, 27)
@@ -171,3 +172,18 @@ def test_acceptance_feeds_the_installed_base(db, world):
     assert [(a.name, a.kind, a.maintenance_until) for a in assets] == [
         ("HIS", AssetKind.SOFTWARE, date(2029, 12, 31)), ("LIS", AssetKind.SOFTWARE, date(2029, 12, 31))]
     assert assets[0].id == old.id and len(touched) == 2
+
+
+def test_payments_registered_at_the_same_moment_never_overpay_a_milestone(app, db, world):
+    """Three people register 12,000 against the 30,000 down payment at once: two pass, the third is refused."""
+    rep, client = world
+    contract = _contract(db, client, rep)
+    db.session.commit()
+    contract_id, down_id = contract.id, contract.milestones[0].id
+
+    def pay(_n):
+        add_receipt(db.session.get(Contract, contract_id),
+                    {"milestone_id": down_id, "received_on": date(2026, 3, 9), "amount": D("12000.00")})
+
+    assert at_once(app, 3, pay) == ["ok", "ok", "refused"]
+    assert db.session.scalar(select(func.sum(Receipt.amount))) == D("24000.00")

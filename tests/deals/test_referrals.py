@@ -8,12 +8,13 @@ import pytest
 from app.archive.enums import LeadSource, Lifecycle
 from app.archive.models import Client
 from app.core.errors import Refused
-from app.core.models import AuditEvent
+from app.core.models import AuditEvent, User
 from app.core.sequences import next_number
 from app.deals import referrals
 from app.deals.enums import ReferralStatus
 from app.deals.models import Contract, PointsEntry, Referral
 from app.deals.referrals import grant_for_contract, points_balance, redeem_points, set_referral_rate
+from tests.concurrency import at_once
 from tests.factories import ClientFactory, ContactFactory, make_user
 
 HTMX = {"HX-Request": "true"}
@@ -202,3 +203,18 @@ def test_signing_the_referred_clients_first_contract_grants_the_points(db, pair)
                                "lines": [], "milestones": [{"kind": MilestoneKind.FINAL, "due_on": date(2027, 1, 1),
                                                             "amount": Decimal("200000")}]}, rep)
     assert points_balance(referrer.id) == Decimal("10000.00") and referral.status is ReferralStatus.SIGNED
+
+
+
+def test_redemptions_at_the_same_moment_never_overdraw(app, db, pair):
+    """Four people redeem 400 of 1,000 points at the same instant: two pass, two are refused."""
+    rep, referrer, referred, _referral = pair
+    grant_for_contract(sign_contract(referred, "20000"), rep)
+    db.session.commit()
+    client_id, user_id = referrer.id, rep.id
+
+    def redeem(_n):
+        redeem_points(db.session.get(Client, client_id), Decimal("400"), "同时兑换", db.session.get(User, user_id))
+
+    assert at_once(app, 4, redeem) == ["ok", "ok", "refused", "refused"]
+    assert points_balance(client_id) == Decimal("200.00")

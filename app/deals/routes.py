@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.archive.enums import ValueGrade
 from app.archive.models import Client
+from app.archive.picker import pick_client_page
 from app.archive.queries import product_choices
 from app.core.clock import local_today
 from app.core.errors import Refused
@@ -42,11 +43,14 @@ def index():
                   **context)
 
 
-def _started_from(args) -> tuple[Client, dict]:
-    """The client a new deal is for (?client=), or the visit it was found during (?visit=, prefilled)."""
+def _started_from(args) -> tuple[Client | None, dict]:
+    """The client a new deal is for (?client=), or the visit it was found during (?visit=, prefilled); None when
+    neither was given (the client is picked first)."""
     if visit_id := whole_number(args.get("visit")):
         visit = get_or_404(Interaction, visit_id)
         return visit.client, rules.from_visit(visit.id, visit.opportunities)
+    if "client" not in args:
+        return None, {}
     return get_or_404(Client, whole_number(args.get("client")) or 0), {}
 
 
@@ -54,6 +58,8 @@ def _started_from(args) -> tuple[Client, dict]:
 @role_required(*CHANGERS)
 def new():
     client, prefill = _started_from(request.args)  # a client the user does not see: 404
+    if client is None:
+        return pick_client_page("deals.new", _("New deal"), _("Which client is the deal with?"))
     form = deal_form(NewDealForm, current_user, client, **prefill)
     if form.validate_on_submit():
         try:

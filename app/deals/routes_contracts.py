@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 from app.archive.attachments import UploadRefused
 from app.archive.forms import AttachmentForm
 from app.archive.models import Client
-from app.archive.queries import client_matches, owner_choices
+from app.archive.picker import pick_client_page
+from app.archive.queries import owner_choices
 from app.core.audit import history_page
 from app.core.clock import local_today
 from app.core.errors import Refused
@@ -73,9 +74,7 @@ def _signing_for() -> tuple[Client | None, Deal | None]:
 def new():
     client, deal = _signing_for()
     if client is None:
-        query = (request.args.get("q") or "").strip()
-        return render("deals/contract_pick.html", query=query,
-                      matches=client_matches(current_user, query) if query else [])
+        return pick_client_page("contracts.new", _("New contract"), _("Which client signed?"))
     more = "more" in request.form
     prefill = {"signed_on": local_today(), **(from_deal(deal) if deal else {})}
     form = contract_form(current_user, more=more, data=prefill if request.method == "GET" else None)

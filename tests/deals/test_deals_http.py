@@ -194,3 +194,18 @@ def test_a_deal_cannot_claim_another_clients_visit_as_its_source(client, login_a
         "next_date": "2030-01-10", "source_visit_id": visit.id})
     assert response.status_code == 422
     assert db.session.scalar(select(Deal.id)) is None
+
+
+def test_a_new_deal_started_from_the_board_picks_its_client_by_name(client, login_as):
+    rep = login_as("sales")
+    mine = ClientFactory(owner_id=rep.id, name="璧山区人民医院")
+    ClientFactory(owner_id=make_user("sales").id, name="璧山区中医院")
+    db.session.commit()
+    assert 'href="/deals/new"' in client.get("/deals/").get_data(as_text=True)
+    assert "为哪个客户建商机" in client.get("/deals/new").get_data(as_text=True)
+    found = client.get("/deals/new?q=璧山").get_data(as_text=True)
+    assert f'href="/deals/new?client={mine.id}"' in found and "璧山区中医院" not in found
+    assert "璧山区人民医院" in client.get(f"/deals/new?client={mine.id}").get_data(as_text=True)
+    client.post("/auth/logout")
+    login_as("service")
+    assert 'href="/deals/new"' not in client.get("/deals/").get_data(as_text=True)

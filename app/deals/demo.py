@@ -10,7 +10,7 @@ import random
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, or_, select
 
 from app.archive.enums import DecisionRole, Lifecycle, ProductCategory, Stance
 from app.archive.models import Client, Contact, Product
@@ -39,9 +39,12 @@ from app.deals.models import (
     Receipt,
     Referral,
     Stakeholder,
+    deal_interactions,
 )
 from app.deals.referrals import DEFAULT_RATE, reward_points
 from app.extensions import db
+from app.visits.enums import InteractionStatus
+from app.visits.models import Interaction
 
 DEAL_SHARE, CONTRACT_SHARE, DIRECT_SHARE, REFERRAL_SHARE = .10, .04, .01, .006
 CENT = Decimal("0.01")
@@ -71,6 +74,15 @@ PLANS = (((MilestoneKind.DOWN_PAYMENT, 30), (MilestoneKind.ACCEPTANCE, 60), (Mil
          ((MilestoneKind.DOWN_PAYMENT, 50), (MilestoneKind.DELIVERY, 40), (MilestoneKind.FINAL, 10)),
          ((MilestoneKind.DOWN_PAYMENT, 40), (MilestoneKind.ACCEPTANCE, 60)))
 DIRECT_TITLES = ("年度运维服务续签", "数据迁移服务", "系统巡检及优化服务")
+
+
+def _link_touches() -> int:
+    """Every deal's touches: the client's visits and calls done while the deal ran (one INSERT … SELECT)."""
+    done = (select(Deal.id, Interaction.id).join(Interaction, Interaction.client_id == Deal.client_id)
+            .where(Interaction.status == InteractionStatus.DONE, Interaction.deleted_at.is_(None),
+                   Interaction.done_at >= Deal.created_at,
+                   or_(Deal.closed_on.is_(None), func.date(Interaction.done_at) <= Deal.closed_on)))
+    return db.session.execute(insert(deal_interactions).from_select(["deal_id", "interaction_id"], done)).rowcount
 
 
 def _at(day: date, rng: random.Random) -> datetime:
@@ -305,6 +317,7 @@ def seed_deals(demo) -> dict[str, int]:
             seeder.direct(rng.choice(live), demo.today - timedelta(days=rng.randint(5, 600)))
         contracts = _number_contracts(bulk, rng, demo.today, seeder.contracts)
         _referrals(bulk, rng, demo, clients, contracts)
+    touches = _link_touches()
     counts = bulk.counts
-    return {"deals": counts["deals"], "contracts": counts["contracts"], "milestones": counts["milestones"],
-            "receipts": counts["receipts"], "referrals": counts["referrals"]}
+    return {"deals": counts["deals"], "touches": touches, "contracts": counts["contracts"],
+            "milestones": counts["milestones"], "receipts": counts["receipts"], "referrals": counts["referrals"]}

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from app.core.clock import local_today
 from app.core.sequences import Counter, next_number
+from app.deals import queries, rules
 from app.deals.enums import DealStage, ImplementationStatus, ReferralStatus
 from app.deals.models import Contract, Deal, DealStageChange, Milestone, PointsEntry, Receipt, Referral
 from app.deals.referrals import points_balance
@@ -28,6 +29,11 @@ def test_demo_seeds_deals_contracts_and_referrals(app, db):
     assert any(deal.next_date < today for deal in deals if deal.stage.is_open)  # some next steps past due
     assert all(deal.lost_reason and deal.lessons for deal in deals if deal.stage is DealStage.LOST)
     assert any(deal.stakeholders for deal in deals)
+    touches = {deal.id: queries.touches(deal) for deal in deals}
+    assert sum(map(bool, touches.values())) >= len(deals) // 2  # the visits done while a deal ran are its touches
+    assert {rules.touch_band(len(found)) for found in touches.values()} >= {"early", "band"}
+    for deal in deals:
+        assert all(t.client_id == deal.client_id and t.done_at >= deal.created_at for t in touches[deal.id])
 
     contracts = db.session.execute(select(Contract)).unique().scalars().all()
     assert {c.implementation_status for c in contracts} == set(ImplementationStatus)

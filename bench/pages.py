@@ -101,6 +101,7 @@ PAGES = (
     Page("deals", "deal board", "/deals/"),
     Page("deals-list", "deal list", "/deals/?view=list"),
     Page("deal", "deal page", "/deals/{deal}"),
+    Page("funnel", "stage conversion", "/deals/funnel"),
     Page("cross-sell", "cross-sell list", "/deals/cross-sell"),
     Page("contracts", "contracts", "/contracts/"),
     Page("contract", "contract page", "/contracts/{contract}"),

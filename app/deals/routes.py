@@ -94,6 +94,18 @@ def _touch_form(deal: Deal, may_change: bool) -> TouchForm:
     return form
 
 
+@bp.get("/funnel")
+@login_required
+def funnel():
+    """Conversion and time spent per stage, from the stage history of the deals started in a year."""
+    today = local_today()
+    year = whole_number(request.args.get("year"), maximum=9999) or today.year
+    owner_id = whole_number(request.args.get("owner"))
+    stats = rules.funnel(db.session.execute(queries.funnel_changes(current_user, year, owner_id)).all())
+    return render("deals/funnel.html", stats=stats, year=year, owner_id=owner_id, owners=user_choices(),
+                  years=range(today.year, today.year - 5, -1), may_create=can_create(current_user))
+
+
 @bp.get("/<int:deal_id>")
 @login_required
 def detail(deal_id: int):

@@ -1,5 +1,6 @@
 """The deal pipeline over HTTP: creating needs a next step (acceptance 3), moves record the history, the board
 counts and sums in SQL with a fixed number of queries, Today shows overdue next steps to the right people."""
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -209,3 +210,36 @@ def test_a_new_deal_started_from_the_board_picks_its_client_by_name(client, logi
     client.post("/auth/logout")
     login_as("service")
     assert 'href="/deals/new"' not in client.get("/deals/").get_data(as_text=True)
+
+
+def test_the_funnel_page_shows_conversion_and_days_per_stage_of_the_users_deals(client, login_as):
+    """Two of the rep's deals this year: one moved target → needs after 2 days then lost, one still at target;
+    another rep's deal (signed) is not counted."""
+    rep = login_as("sales")
+    mine = ClientFactory(owner_id=rep.id)
+    moved, _waiting = _deal(mine, rep, title="甲"), _deal(mine, rep, title="乙")
+    for stage, days in ((DealStage.NEEDS, 2), (DealStage.LOST, 3)):
+        db.session.add(DealStageChange(deal_id=moved.id, from_stage=moved.stage, to_stage=stage,
+                                       at=moved.created_at + timedelta(days=days)))
+        moved.stage = stage
+    other = make_user("sales")
+    theirs = _deal(ClientFactory(owner_id=other.id), other, title="丙")
+    db.session.add(DealStageChange(deal_id=theirs.id, from_stage=DealStage.TARGET, to_stage=DealStage.WON,
+                                   at=theirs.created_at + timedelta(days=9)))
+    db.session.commit()
+    rows = _table_rows(client.get(f"/deals/funnel?year={moved.created_at.year}").get_data(as_text=True))
+    assert rows["确定目标/锁定关键人"] == ["2", "50%", "0%", "2.0", "2.0"]
+    assert rows["了解需求动向"] == ["1", "0%", "0%", "1.0", "1.0"]
+    assert rows["上门约谈"] == ["0", "—", "—", "—", "—"]
+    earlier = client.get(f"/deals/funnel?year={moved.created_at.year - 1}").get_data(as_text=True)
+    assert f"{moved.created_at.year - 1} 年没有新建商机" in earlier
+
+
+def _table_rows(html: str) -> dict[str, list[str]]:
+    """The funnel table as {stage label: [cells…]}."""
+    rows = {}
+    for row in re.findall(r"<tr><td>(.*?)</tr>", html, re.S):
+        cells = [re.sub(r"<[^>]+>", "", cell).strip()
+                 for cell in re.findall(r"<td[^>]*>(.*?)</td>", "<td>" + row, re.S)]
+        rows[cells[0]] = cells[1:]
+    return rows

@@ -4,6 +4,7 @@ renders the same documents). Chinese needs a real CJK font on the machine (fonts
 A missing glyph is drawn as a box and only WeasyPrint's log says so (the text layer still extracts as Chinese):
 every render watches that log; with PDF_STRICT_GLYPHS (the tests) a box is an error, otherwise it is logged."""
 import logging
+import re
 import shutil
 import subprocess
 import threading
@@ -89,12 +90,13 @@ def render_pdf(template: str, **context) -> bytes:
 
 
 def content_disposition(name: str, inline: bool = False) -> str:
-    """Content-Disposition for a file named in Chinese: an ASCII fallback and the RFC 5987 UTF-8 name."""
-    stem, dot, extension = name.rpartition(".")
-    fallback = stem.encode("ascii", "ignore").decode().strip("-_ ") or "document"
-    fallback = f"{fallback}{dot}{extension}" if dot else fallback
+    """Content-Disposition for a file named in Chinese: the RFC 5987 UTF-8 name, and for old clients an ASCII
+    fallback in pinyin (拜访计划-张三.pdf → baifangjihua-zhangsan.pdf)."""
+    from pypinyin import lazy_pinyin
+    stem, dot, extension = name.rpartition(".") if "." in name else (name, "", "")
+    fallback = re.sub(r"[^A-Za-z0-9._-]+", "", "".join(lazy_pinyin(stem))).strip("-_.") or "document"
     kind = "inline" if inline else "attachment"
-    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+    return f"{kind}; filename=\"{fallback}{dot}{extension}\"; filename*=UTF-8''{quote(name)}"
 
 
 def pdf_response(pdf: bytes, name: str) -> Response:

@@ -45,7 +45,8 @@ def visit_plan_pdf():
     plan = visit_plan(current_user, person, start, end)
     pdf = render_pdf("reports/visit_plan.html", plan=plan, briefing=request.args.get("briefing") == "1",
                      shown_contacts=shown_contacts, weekday=weekday, today=local_today())
-    return pdf_response(pdf, f"{_('Visit plan')}-{person.display_name}-{start:%Y-%m-%d}{_('to')}{end:%Y-%m-%d}.pdf")
+    period = _("%(start)s to %(end)s", start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}")
+    return pdf_response(pdf, f"{_('Visit plan')}-{person.display_name}-{period}.pdf")
 
 
 @bp.get("/clients/<int:client_id>/contracts.pdf")
@@ -68,3 +69,9 @@ def labels_pdf():
     pdf = render_pdf("reports/labels.html", layout=layout, sheets=sheets(labels, layout), skipped=skipped,
                      printed=len(labels))
     return pdf_response(pdf, f"{_('Mailing labels')}-{local_today():%Y-%m-%d}.pdf")
+
+
+@bp.app_template_global("label_layouts")
+def label_layouts() -> list[tuple[str, object]]:
+    """(value, label) of the label sheets, for the client list's print form."""
+    return [(name, layout.label) for name, layout in LAYOUTS.items()]

@@ -102,6 +102,7 @@ def test_a_rep_prints_only_their_own_plan_and_a_manager_anyones(client, login_as
     assert client.get(f"/reports/visit-plan.pdf?user=999999&{WEEK}").status_code == 404
     assert client.get(f"/reports/visit-plan.pdf?user=abc&{WEEK}").status_code == 404
 
+    client.post("/auth/logout")  # sign in as someone else
     login_as("manager")
     response = client.get(f"/reports/visit-plan.pdf?user={rep.id}&{WEEK}")
     assert response.status_code == 200

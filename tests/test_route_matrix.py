@@ -167,6 +167,9 @@ ROUTES = {
                                     milestone_id=lambda world: world.contract.milestones[0].id),
     "contracts.receipt_delete": scoped(ids("contract", "receipt"), service=403),
     "contracts.attachment_add": scoped(ids("contract"), service=403),
+    # Documents: the same scope as the pages they print (the visit plan and the labels take no record id: their
+    # scope is tested in tests/reports).
+    "reports.contract_sheet_pdf": scoped(ids("client"), service=OK),
     # Deals: sales change their own clients' stakeholder maps, service reads them.
     "deals.stakeholders": scoped(ids("deal"), service=OK),
     "deals.stakeholder_add": scoped(ids("deal"), service=403, **{"new-contact_id": lambda world: world.contact.id}),

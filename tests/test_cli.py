@@ -197,3 +197,16 @@ def test_demo_bulk_rows_refuse_a_misspelt_or_forgotten_column(app, db):
     bulk.add(Client, name="重庆市第一人民医院")  # no created_at/updated_at: the ORM default is not applied
     with pytest.raises(ValueError, match="created_at"):
         bulk.flush()
+
+
+def test_the_demo_team_grows_with_the_archive(app, db):
+    """One rep per 250 clients (at least sales1 and sales2), the clients shared out evenly among them."""
+    from sqlalchemy import func, select
+
+    from app.archive.models import Client
+    from app.core.models import Role, User
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--clients", "520"]).exit_code == 0
+    reps = db.session.execute(select(User.username, func.count(Client.id)).join(Client, Client.owner_id == User.id)
+                              .where(User.role == Role.SALES).group_by(User.username).order_by(User.username)).all()
+    assert [name for name, _count in reps] == ["sales1", "sales2", "sales3"]
+    assert all(abs(count - 520 / 3) < 2 for _name, count in reps)

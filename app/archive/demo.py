@@ -173,7 +173,7 @@ def _assessment(rng: random.Random, weights, thresholds):
 
 
 def _seed_client(bulk: Bulk, rng: random.Random, client_no: int, taken: set[str], context: dict) -> None:
-    today, owner_id = context["today"], context["reps"][client_no % 2]
+    today, owner_id = context["today"], context["reps"][client_no % len(context["reps"])]
     name, kind, level, region, city, district = _client_name(rng, taken)
     created = context["created"]
     stamps = record_stamps(created, owner_id)
@@ -255,7 +255,7 @@ def seed_archive(demo) -> dict[str, int]:
                               **record_stamps(created, users["admin"].id)), name, category)
                     for name, category, price in CATALOGUE]
         context = {
-            "today": today, "created": created, "reps": (users["sales1"].id, users["sales2"].id),
+            "today": today, "created": created, "reps": demo.reps,
             "manager": users["manager"].id, "levels": _unit_levels(bulk), "settings": assessment_settings(),
             "life": demo.rng("life events"),
             "modules": [(product_id, name) for product_id, name, category in products if category == MODULE],

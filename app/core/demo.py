@@ -30,6 +30,10 @@ DEMO_USERS = (
     ("sales2", "张伟", Role.SALES),
     ("service1", "陈志强", Role.SERVICE),
 )
+# A team grows with its archive: one more rep for every CLIENTS_PER_REP clients beyond the first two reps' share
+# (sales3, sales4, … at 1,000 clients and more), so a rep's pages carry a rep's book, not half the company's.
+CLIENTS_PER_REP = 250
+SURNAMES, GIVEN = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚"
 CHUNK = 5000  # rows per INSERT batch: big enough to be fast, small enough to keep memory flat at 50k clients
 
 
@@ -41,6 +45,11 @@ class Demo:
     seed: int
     today: date
     users: dict[str, User]
+
+    @property
+    def reps(self) -> list[int]:
+        """The ids of the sales reps the clients are shared out among: sales1, sales2, then any added for size."""
+        return [user.id for name, user in self.users.items() if user.role is Role.SALES]
 
     def rng(self, domain: str) -> random.Random:
         """A stream per domain, so one domain's data does not shift when another's changes."""
@@ -137,17 +146,22 @@ class Bulk:
                                    {"table": table.name, "last": next_id - 1})
 
 
-def _seed_users() -> dict[str, User]:
+def _seed_users(clients: int, seed: int) -> dict[str, User]:
     password_hash = generate_password_hash(DEMO_PASSWORD)  # one scrypt run serves every demo login
     users = {username: User(username=username, display_name=name, role=role, password_hash=password_hash)
              for username, name, role in DEMO_USERS}
+    rng = random.Random(f"{seed}:users")
+    for number in range(3, -(-clients // CLIENTS_PER_REP) + 1):
+        name = rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice((1, 2))))
+        users[f"sales{number}"] = User(username=f"sales{number}", display_name=name, role=Role.SALES,
+                                       password_hash=password_hash)
     db.session.add_all(users.values())
     db.session.flush()
     return users
 
 
 def seed_demo(clients: int = 40, seed: int = 1) -> dict[str, int]:
-    demo = Demo(clients=clients, seed=seed, today=local_today(), users=_seed_users())
+    demo = Demo(clients=clients, seed=seed, today=local_today(), users=_seed_users(clients, seed))
     counts = {"users": len(demo.users)}
     for _order, seeder in DEMO_SEEDERS:
         counts.update(seeder(demo))

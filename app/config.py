@@ -56,6 +56,7 @@ class Config:
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     # A PDF that draws a character as a box (no installed font has it) fails instead of being served: the tests.
     PDF_STRICT_GLYPHS = False
+    LABELS_MAX = 1000  # mailing labels per PDF (48 sheets of 21): about ten seconds of rendering
 
 
 class TestConfig(Config):

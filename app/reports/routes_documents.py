@@ -1,8 +1,9 @@
 """The visit plan, the contract-tracking sheet and the mailing labels as PDFs: the same scoping as the pages (a record
 the user may not see answers 404), Chinese file names with an ASCII fallback."""
-from flask import abort, request
+from flask import abort, current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import func, select
 
 from app.archive.models import Client
 from app.archive.queries import ClientFilters, client_list
@@ -65,7 +66,13 @@ def labels_pdf():
     layout = LAYOUTS.get(request.args.get("layout") or DEFAULT_LAYOUT)
     if layout is None:
         return _bad_request(_("Choose one of the label layouts offered."))
-    labels, skipped = mailing_labels(client_list(current_user, ClientFilters.from_args(request.args)))
+    clients = client_list(current_user, ClientFilters.from_args(request.args))
+    count = db.session.scalar(select(func.count()).select_from(clients.order_by(None).subquery()))
+    if count > current_app.config["LABELS_MAX"]:  # a sheet run of the whole archive would outlast the request
+        return _bad_request(_("%(count)s clients are on this list; labels print at most %(max)s at a time. Narrow "
+                              "the list first (by city, grade, lifecycle…).", count=f"{count:,}",
+                              max=f"{current_app.config['LABELS_MAX']:,}"))
+    labels, skipped = mailing_labels(clients)
     pdf = render_pdf("reports/labels.html", layout=layout, sheets=sheets(labels, layout), skipped=skipped,
                      printed=len(labels))
     return pdf_response(pdf, f"{_('Mailing labels')}-{local_today():%Y-%m-%d}.pdf")

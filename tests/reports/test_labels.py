@@ -117,3 +117,15 @@ def test_the_labels_take_the_same_queries_for_3_clients_as_for_30(client, rep, q
         ContactFactory(client_id=hospital.id)
     db.session.commit()
     assert _label_queries(client, query_counter) == few
+
+
+def test_more_clients_than_a_print_run_takes_are_refused_with_the_count(app, client, rep):
+    _hospitals(rep, 3, city="重庆")
+    db.session.commit()
+    app.config["LABELS_MAX"] = 2
+    try:
+        response = client.get("/reports/labels.pdf?city=重庆")
+    finally:
+        app.config["LABELS_MAX"] = 1000
+    assert response.status_code == 400
+    assert "当前列表有 3 个客户，标签一次最多打印 2 张" in response.get_data(as_text=True)

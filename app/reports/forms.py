@@ -8,7 +8,7 @@ from app.core.forms import IntegerField, VersionedFormMixin, strip
 
 
 class ProductUpdateForm(VersionedFormMixin, FlaskForm):
-    month = MonthField(_l("Month"), validators=[DataRequired()])
+    month = MonthField(_l("Report month"), validators=[DataRequired()])
     title = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     body = TextAreaField(_l("What changed"), validators=[Length(max=4000)], filters=[strip])
     position = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=999)])

@@ -22,7 +22,7 @@ class ProductUpdate(RecordMixin, db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(SmallInteger, default=0)  # lower first
 
-    field_labels = {"month": _l("Month"), "title": _l("Subject"), "body": _l("What changed"),
+    field_labels = {"month": _l("Report month"), "title": _l("Subject"), "body": _l("What changed"),
                     "position": _l("Order")}
 
     def __str__(self) -> str:

@@ -18,7 +18,7 @@ from app.complaints import sla
 from app.complaints.churn import ChurnRecord
 from app.complaints.enums import ComplaintStatus, EventKind, Severity
 from app.complaints.models import Complaint, ComplaintEvent, Survey
-from app.core.clock import utcnow
+from app.core.clock import local_today, utcnow
 from app.core.links import ClientLink
 from app.deals import services as deal_services
 from app.deals.contracts import add_receipt, create_contract
@@ -363,3 +363,19 @@ def test_a_busy_month_runs_over_pages_with_the_headers_repeated(app, client, db,
     print(f"\nservice report, {checked.pages} pages, warm: {took:.2f} s")
     assert checked.pages >= 3
     assert squeezed(checked.text).count("服务内容") >= 2  # the services table's header on its next page too
+
+
+# ---- the demo data ---------------------------------------------------------------------------------------------------
+
+def test_every_demo_clients_report_of_last_month_prints_without_a_box(app, db, tmp_path):
+    """Strict glyphs (tests): a character no font has would raise MissingGlyphs instead of printing a box."""
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--clients", "40", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    with app.test_request_context():
+        month = monthly.previous_month(local_today())
+        ids = _db.session.execute(monthly.clients_with_activity(month, None)).scalars().all()
+        assert len(ids) >= 10
+        for client_id in ids:
+            customer = _db.session.get(Client, client_id)
+            text = squeezed(check_pdf(monthly.service_report_pdf(customer, month), tmp_path).text)
+            assert squeezed(customer.name) in text and f"{month:%Y-%m}" in text

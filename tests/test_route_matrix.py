@@ -42,6 +42,7 @@ from app.deals.contracts import add_receipt, create_contract
 from app.deals.enums import MilestoneKind
 from app.deals.models import Contract, Stakeholder
 from app.extensions import db
+from app.reports.models import ProductUpdate
 from tests.archive.test_attachments import PNG
 from tests.conftest import empty_database
 from tests.factories import (
@@ -192,6 +193,12 @@ ROUTES = {
     "deals.touch": scoped(ids("deal"), service=403, interaction_id=lambda world: world.touch.id),
     "deals.delete": scoped(ids("deal"), service=403),
     "admin.restore": managers_only(lambda world: {"entity": "clients", "record_id": world.deleted_client.id}),
+    # Documents: whoever sees the client prints its service report (the survey link on it may be issued).
+    "reports.service_report": scoped(lambda world: {"client_id": world.client.id, "month": "2026-10"}, service=OK),
+    "reports.service_report_pick": scoped(ids("client"), service=OK),
+    "reports.product_update_edit": managers_only(ids("product_update"), month="2026-10", title="改名",
+                                                 version=lambda world: world.product_update.version),
+    "reports.product_update_delete": managers_only(ids("product_update")),
 }
 
 
@@ -220,6 +227,7 @@ class World:
     referred: object  # a client the world's client referred (its referral earned it 5 % of a contract)
     referral: object
     touch: object  # a call done with the client, to link to the deal
+    product_update: object  # the month's product update for every client's report
 
 
 OVERRIDE_DAYS = count()  # each world's override needs a date of its own
@@ -252,10 +260,11 @@ def build_world() -> World:
         product=ProductFactory(), rule=CadenceRuleFactory(), complaint=_complaint(client, owner),
         survey=Survey(client_id=client.id, nps=9, answered_at=datetime(2026, 10, 1)), override=workday_override(),
         churn=churn_record(client), contract=_contract(client, owner), receipt=None, **_deal(client, owner),
-        **_referral(client, owner), touch=InteractionFactory(client_id=client.id, user_id=owner.id))
+        **_referral(client, owner), touch=InteractionFactory(client_id=client.id, user_id=owner.id),
+        product_update=ProductUpdate(month=date(2026, 10, 1), title="电子病历 5.2 发布"))
     world.receipt = add_receipt(world.contract, {"milestone_id": world.contract.milestones[0].id,
                                                  "received_on": date(2026, 11, 20), "amount": Decimal("1.00")})
-    db.session.add(world.survey)
+    db.session.add_all([world.survey, world.product_update])
     db.session.commit()
     return world
 

@@ -4,4 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
 
-from app.reports import routes_documents  # noqa: E402, F401
+from app.reports import (  # noqa: E402, F401
+    routes_documents,  # the visit plan, the contract-tracking sheet, mailing labels
+    routes_monthly,  # the service monthly report and the product updates it prints
+)

@@ -19,6 +19,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -47,6 +48,7 @@ TARGET_MEDIAN = 0.100  # s, at 10k
 TARGET_FLOOR_RATIO = 10
 TARGET_GROWTH = 1.5
 TARGET_QUICK_LOG = 0.050  # s
+TARGET_DOCUMENT = 1.0  # s, a PDF rendered warm (issue 14: a 3-page monthly report under 1 s)
 TARGET_RSS_MB = 250
 
 
@@ -57,7 +59,7 @@ class Page:
     path: str  # may name {client}, {last}, {token}
     method: str = "GET"
     htmx: bool = False
-    kind: str = "page"  # page | floor | reference | write | export (judged by its first byte)
+    kind: str = "page"  # page | floor | reference | write | export (judged by its first byte) | document (PDF)
     changed: bool = False  # as after a change: what the app caches until the next commit is built again
 
 
@@ -106,6 +108,12 @@ PAGES = (
     Page("contracts", "contracts", "/contracts/"),
     Page("contract", "contract page", "/contracts/{contract}"),
     Page("receivables", "receivables", "/contracts/receivables"),
+    Page("visit-plan", "visit plan PDF, this week", "/reports/visit-plan.pdf", kind="document"),
+    Page("service-report", "service monthly report PDF, last month",
+         "/reports/clients/{client}/service-report/{month}.pdf", kind="document"),
+    Page("contract-sheet", "contract-tracking sheet PDF", "/reports/clients/{contract_client}/contracts.pdf",
+         kind="document"),
+    Page("labels", "mailing labels PDF, one client", "/reports/labels.pdf?q={client_name}", kind="document"),
     Page("export-xlsx", "export .xlsx", "/clients/export.xlsx", kind="export"),
     Page("export-csv", "export .csv", "/clients/export.csv", kind="export"),
     Page("quick-log", "quick log POST (htmx)", "/visits/clients/{client}/quick-log", "POST", True, "write"),
@@ -154,6 +162,7 @@ def discover(dataset: Dataset, http: dict[str, Client]) -> dict:
 
     from app.archive.models import Client as ClientRecord
     from app.complaints.models import Complaint, Survey
+    from app.core.clock import local_today
     from app.core.models import User
     from app.deals.models import Contract, Deal
     from app.extensions import db
@@ -178,7 +187,11 @@ def discover(dataset: Dataset, http: dict[str, Client]) -> dict:
         survey_id = db.session.scalar(select(func.max(Survey.id)).where(Survey.client_id.in_(of_sales1)))
         deal_id = db.session.scalar(select(func.max(Deal.id)).where(Deal.client_id.in_(of_sales1)))
         contract_id = db.session.scalar(select(func.max(Contract.id)).where(Contract.client_id.in_(of_sales1)))
-    targets = {"client": client_id, "client_name": quote(client_name), "client_visits": client_visits,
+        contract_client = db.session.get(Contract, contract_id).client_id if contract_id else client_id
+        first = local_today().replace(day=1)
+        month = (first - timedelta(days=1)).strftime("%Y-%m")
+    targets = {"contract_client": contract_client, "month": month,
+               "client": client_id, "client_name": quote(client_name), "client_visits": client_visits,
                "visit": visit_id, "complaint": complaint_id, "survey": survey_id, "deal": deal_id,
                "contract": contract_id}
     for role, browser in http.items():
@@ -194,7 +207,8 @@ def discover(dataset: Dataset, http: dict[str, Client]) -> dict:
 def path_for(page: Page, targets: dict, role: str) -> str:
     return page.path.format(client=targets["client"], client_name=targets["client_name"], visit=targets["visit"],
                             complaint=targets["complaint"], survey=targets["survey"], deal=targets["deal"],
-                            contract=targets["contract"], **targets[role])
+                            contract=targets["contract"], contract_client=targets["contract_client"],
+                            month=targets["month"], **targets[role])
 
 
 # --------------------------------------------------------------------------------- in-process query counts
@@ -369,6 +383,9 @@ def evaluate(runs: list[dict], pages: list[Page]) -> tuple[int, int, dict]:
             elif page.kind == "export":  # streamed: the first byte comes fast, the rest as fast as it is read
                 (met if now.first_byte <= TARGET_MEDIAN else missed).append(
                     f"first byte ≤ {TARGET_MEDIAN * 1000:.0f} ms")
+            elif page.kind == "document":  # a PDF: rendering dominates, judged against a second
+                (met if now.median <= TARGET_DOCUMENT else missed).append(
+                    f"median ≤ {TARGET_DOCUMENT * 1000:.0f} ms")
             else:
                 limit = TARGET_QUICK_LOG if page.kind == "write" else TARGET_MEDIAN
                 (met if now.median <= limit else missed).append(f"median ≤ {limit * 1000:.0f} ms")
@@ -423,7 +440,8 @@ def render(runs: list[dict], pages: list[Page], args, seconds: float) -> str:
              f"query count at both sizes, quick-log POST ≤ {TARGET_QUICK_LOG * 1000:.0f} ms, worker peak RSS "
              f"≤ {TARGET_RSS_MB} MB. The exports carry every row, so they are judged as streams: the first byte "
              f"≤ {TARGET_MEDIAN * 1000:.0f} ms (shown next to the median of the whole download), memory by the "
-             "worker's peak RSS; the last list page skips over every row, so its growth follows the data.", "",
+             "worker's peak RSS; the last list page skips over every row, so its growth follows the data. Documents "
+             f"(PDFs) are judged by median ≤ {TARGET_DOCUMENT * 1000:.0f} ms, growth and queries.", "",
              f"**{met} targets met, {missed} missed.**", ""]
     if target_size != 10000:
         lines += [f"Note: this run has no 10,000-client size; targets are checked at {target_size:,}.", ""]

@@ -2,6 +2,8 @@
 import base64
 import hashlib
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -115,3 +117,17 @@ def test_an_unexpected_error_shows_the_500_page_in_chinese_and_rolls_back(tmp_pa
     response = broken.test_client().get("/boom")
     assert response.status_code == 500
     assert "出错了" in response.get_data(as_text=True)
+
+
+def test_a_web_worker_starts_without_the_libraries_only_some_pages_need(tmp_path):
+    """pypinyin's dictionaries (~55 MB), openpyxl and WeasyPrint load where they are used (a client's name
+    written, a spreadsheet read, a PDF made), not in every gunicorn worker nor by /healthz, which reads every
+    migration for the schema head (issue 8: the worker's peak RSS)."""
+    probe = ("import sys; from app import create_app; create_app().test_client().get('/healthz'); "
+             "print(' '.join(m for m in ('pypinyin', 'openpyxl', 'weasyprint') if m in sys.modules))")
+    env = {**os.environ, "KEYUAN_INSTANCE": str(tmp_path), "SECRET_KEY": "test"}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-c", probe], cwd=Path(__file__).resolve().parent.parent, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == []

@@ -9,7 +9,6 @@ from fractions import Fraction
 from math import floor
 
 from flask_babel import lazy_gettext as _l
-from pypinyin import Style, lazy_pinyin
 
 # Legal-form words that differ between spellings of one organisation (seed 000: "无论成交与否,都要给客户进行建档").
 _LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "集团", "公司")
@@ -29,7 +28,12 @@ def normalise_name(name: str) -> str:
 def name_pinyin(name: str) -> tuple[str, str]:
     """(full pinyin, initials) of a name, lower case without spaces: 绵阳市人民医院 → (mianyangshirenminyiyuan,
     mysrmyy). pypinyin's phrase data reads 重庆 as chongqing and 长寿 as changshou. The full form sorts names as
-    people expect (重庆 before 自贡); both are searched."""
+    people expect (重庆 before 自贡); both are searched.
+
+    pypinyin is imported here, not with the module: its dictionaries take ~55 MB in every process that loads
+    them, and only a process that writes a client's name needs them (bench/pages.py measures the worker)."""
+    from pypinyin import Style, lazy_pinyin
+
     return ("".join(lazy_pinyin(name or "", errors=_kept)).lower(),
             "".join(lazy_pinyin(name or "", style=Style.FIRST_LETTER, errors=_kept)).lower())
 

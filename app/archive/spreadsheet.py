@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 
 from app.archive.models import Client
 from app.core.xlsx import stream_xlsx
@@ -95,6 +94,8 @@ def _padded(rows: list[Row]) -> list[Row]:
 
 
 def _xlsx_sheets(data: bytes, wanted) -> list[Sheet]:
+    from openpyxl import load_workbook  # only an import reads .xlsx: no other process carries openpyxl (~7 MB)
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
@@ -141,6 +142,8 @@ def _has_formulas(data: bytes, paths: list[str]) -> bool:
 def _mark_formulas_without_value(data: bytes, sheets: list[Sheet]) -> None:
     """Note the cells that hold a formula but no calculated value (a file written by a program and never opened
     in Excel): read with data_only they look empty, so the import can say why instead of taking them as blank."""
+    from openpyxl import load_workbook
+
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         for kept in sheets:

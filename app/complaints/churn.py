@@ -3,6 +3,7 @@ with why, what we learnt and how we try to win it back (seed 000 第四章 十).
 
 The signals are computed in SQL for every client in the user's scope: one statement per page, whatever the size
 of the archive (a UNION ALL of one small query per signal, grouped by client, paged in SQL)."""
+from array import array
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -209,19 +210,51 @@ def risk_list(user, today: date, now: datetime, *, signal: RiskSignal | None = N
     return visible(stmt, Client, user).order_by(risk.c.signal_count.desc(), Client.pinyin, Client.id)
 
 
-_rankings = Cache(size=16)
+@dataclass(frozen=True)
+class Ranking:
+    """The churn-risk order of every client in a scope, packed: client ids in one array, each client's signals as
+    the bits of one byte. ~9 bytes a client at risk where a list of row tuples took ~200: a cached ranking of
+    50k clients is ~0.5 MB."""
+
+    ids: array
+    flags: bytes
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def rows(self, start: int, stop: int) -> list[tuple[int, tuple[bool, ...]]]:
+        return [(client_id, tuple(bool(bits >> bit & 1) for bit in range(len(RiskSignal))))
+                for client_id, bits in zip(self.ids[start:stop], self.flags[start:stop], strict=True)]
+
+    @property
+    def size(self) -> int:
+        return self.ids.itemsize * len(self.ids) + len(self.flags)
+
+
+def _ranking(stmt: Select) -> Ranking:
+    """Read in batches, so the rows are never all held at once while the ranking is packed."""
+    ids, flags = array("q"), bytearray()
+    for row in db.session.execute(stmt, execution_options={"yield_per": RANKING_BATCH}):
+        ids.append(row[0])
+        flags.append(sum(1 << bit for bit, on in enumerate(row[1:]) if on))
+    return Ranking(ids, bytes(flags))
+
+
+RANKING_BATCH = 2000
+RANKING_CACHE_BYTES = 8 * 1024 * 1024
+_rankings = Cache(size=16, budget=RANKING_CACHE_BYTES, weigh=lambda ranking: ranking.size)
 
 
 def risk_page(user, today: date, now: datetime, page: int, per_page: int, *, signal: RiskSignal | None = None,
               owner_id: int | None = None) -> Page:
     """A page of the churn-risk list. Putting the clients with most signals first needs every client's signals,
-    so the ranking (ids and signals) is made once and kept until the data changes, the day turns or the hour
-    does (a complaint falling overdue shows within the hour); a page then reads only its own clients."""
+    so the ranking (ids and signals, packed) is made once and kept until the data changes, the day turns or the
+    hour does (a complaint falling overdue shows within the hour); a page then reads only its own clients."""
     hour = now.replace(minute=0, second=0, microsecond=0)
     key = ("churn-risk", None if user.sees_all_clients else user.id, today, hour, signal, owner_id)
-    ranking = _rankings.get(key, lambda: [(row[0], tuple(row[1:])) for row in db.session.execute(
-        risk_list(user, today, now, signal=signal, owner_id=owner_id, ids_only=True))])
-    shown = ranking[(page - 1) * per_page:page * per_page]
+    ranking = _rankings.get(key, lambda: _ranking(
+        risk_list(user, today, now, signal=signal, owner_id=owner_id, ids_only=True)))
+    shown = ranking.rows((page - 1) * per_page, page * per_page)
     clients = {client.id: client for client in db.session.execute(
         select(Client).where(Client.id.in_([client_id for client_id, _flags in shown]))).unique().scalars()}
     risks = [Risk(clients[client_id], [s for s, on in zip(RiskSignal, flags, strict=True) if on])

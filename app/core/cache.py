@@ -17,7 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 STAMP_FILE = "data-changed"
-MAX_ENTRIES = 64  # a few dozen users' feeds; each is at most a few hundred KB
+MAX_ENTRIES = 64  # a few dozen users' feeds
 
 
 def _stamp_path(instance: str | Path | None = None) -> Path:
@@ -42,10 +42,22 @@ def stamp() -> int:
 
 
 class Cache:
-    """The most recently used values, each under (key, stamp when it was made)."""
+    """The most recently used values, each under (key, stamp when it was made): at most ``size`` of them and, when
+    ``weigh`` tells a value's size in bytes, at most ``budget`` bytes in all. A value that grows with the archive
+    (a rep's calendar feed, a ranking of every client) is weighed, so what a worker keeps stays bounded however
+    large the data grows; one larger than the whole budget is served but not kept."""
 
-    def __init__(self, size: int = MAX_ENTRIES):
-        self.size, self._values, self._lock, self._stamp = size, OrderedDict(), Lock(), None
+    def __init__(self, size: int = MAX_ENTRIES, *, budget: int | None = None,
+                 weigh: Callable[[object], int] | None = None):
+        if (budget is None) != (weigh is None):
+            raise ValueError("a byte budget needs a way to weigh the values, and the other way round")
+        self.size, self.budget, self.weigh = size, budget, weigh
+        self._values, self._weights, self._lock, self._stamp = OrderedDict(), {}, Lock(), None
+
+    @property
+    def held(self) -> int:
+        """The bytes held, by the values' own weights (0 when they are not weighed)."""
+        return sum(self._weights.values())
 
     def get(self, key: Hashable, make: Callable[[], object]):
         now = stamp()  # read before making: a change committed meanwhile is seen by the next use
@@ -53,15 +65,21 @@ class Cache:
         with self._lock:
             if now != self._stamp:  # the data changed: nothing kept so far can be served again, so keep none of it
                 self._values.clear()
+                self._weights.clear()
                 self._stamp = now
             if full_key in self._values:
                 self._values.move_to_end(full_key)
                 return self._values[full_key]
         value = make()
+        weight = self.weigh(value) if self.weigh else 0
+        if self.budget is not None and weight > self.budget:
+            return value
         with self._lock:
             self._values[full_key] = value
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
+            self._weights[full_key] = weight
+            while len(self._values) > self.size or (self.budget is not None and self.held > self.budget):
+                oldest, _value = self._values.popitem(last=False)
+                self._weights.pop(oldest, None)
         return value
 
 

@@ -1,4 +1,6 @@
 """What /healthz reports: database reachable, schema revision, CJK font for PDFs."""
+from functools import cache
+
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
@@ -10,7 +12,14 @@ from app.extensions import db
 
 def head_revision() -> str | None:
     config = current_app.extensions["migrate"].migrate.get_config()
-    return ScriptDirectory.from_config(config).get_current_head()
+    return _head_of(config.get_main_option("script_location"))
+
+
+@cache
+def _head_of(script_location: str) -> str | None:
+    """Read once per process: finding the head executes every revision file, and the files a process runs with do
+    not change under it (a deploy restarts the workers)."""
+    return ScriptDirectory(script_location).get_current_head()
 
 
 def status() -> dict:

@@ -10,12 +10,20 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
-from openpyxl.utils import get_column_letter
-
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0
 _EPOCH = datetime(1899, 12, 30)  # day 0 of Excel's date serial numbers (the 1900 leap-year bug included)
 BOLD, MONEY, DAY = 1, 2, 3  # cell styles in _STYLES
 ROWS_PER_CHUNK = 500
+
+
+def column_letter(number: int) -> str:
+    """1 → A, 26 → Z, 27 → AA: a column's name in a cell reference (openpyxl's get_column_letter, without loading
+    openpyxl into every web process for it)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -107,7 +115,7 @@ def _sheet_title(name: str) -> str:
 
 
 def _row(number: int, values: list, style: int = 0) -> str:
-    cells = "".join(_cell(f"{get_column_letter(column)}{number}", value, style)
+    cells = "".join(_cell(f"{column_letter(column)}{number}", value, style)
                     for column, value in enumerate(values, start=1) if value is not None and value != "")
     return f'<row r="{number}">{cells}</row>'
 

@@ -28,7 +28,14 @@ def calendar_link():
     return render("visits/calendar.html", url=url)
 
 
-_feeds = Cache()
+FEED_CACHE_BYTES = 16 * 1024 * 1024  # a feed is a few hundred KB, a busy rep's year at 50k clients ~3 MB
+
+
+def _feed_bytes(made: tuple[bytes, str]) -> int:
+    return len(made[0])
+
+
+_feeds = Cache(budget=FEED_CACHE_BYTES, weigh=_feed_bytes)
 
 
 @calendar_bp.get("/calendar/<token>.ics")

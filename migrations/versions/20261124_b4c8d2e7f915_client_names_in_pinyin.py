@@ -11,7 +11,6 @@ Create Date: 2026-11-24 16:00:00.000000
 """
 from alembic import op
 import sqlalchemy as sa
-from pypinyin import Style, lazy_pinyin
 
 
 # revision identifiers, used by Alembic.
@@ -26,6 +25,10 @@ def _kept(chars):
 
 
 def _spelled(name):  # archive.rules.name_pinyin as of this revision (migrations do not import the app)
+    # Imported here: /healthz reads every revision file for the schema head, in every web worker, and pypinyin's
+    # dictionaries take ~55 MB there.
+    from pypinyin import Style, lazy_pinyin
+
     return ("".join(lazy_pinyin(name or "", errors=_kept)).lower(),
             "".join(lazy_pinyin(name or "", style=Style.FIRST_LETTER, errors=_kept)).lower())
 

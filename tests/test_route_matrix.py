@@ -42,6 +42,7 @@ from app.deals.contracts import add_receipt, create_contract
 from app.deals.enums import MilestoneKind
 from app.deals.models import Contract, Stakeholder
 from app.extensions import db
+from app.reports.batch import BatchRun, RunStatus
 from tests.archive.test_attachments import PNG
 from tests.conftest import empty_database
 from tests.factories import (
@@ -189,6 +190,8 @@ ROUTES = {
     "deals.touch": scoped(ids("deal"), service=403, interaction_id=lambda world: world.touch.id),
     "deals.delete": scoped(ids("deal"), service=403),
     "admin.restore": managers_only(lambda world: {"entity": "clients", "record_id": world.deleted_client.id}),
+    # The month's service reports of all clients: managers' (DESIGN.md: a rep prints only their own clients').
+    "reports.batch_run": managers_only(lambda world: {"run_id": world.batch_run.id}),
 }
 
 
@@ -217,6 +220,7 @@ class World:
     referred: object  # a client the world's client referred (its referral earned it 5 % of a contract)
     referral: object
     touch: object  # a call done with the client, to link to the deal
+    batch_run: object  # a manager's run of the month's service reports (all clients)
 
 
 OVERRIDE_DAYS = count()  # each world's override needs a date of its own
@@ -249,7 +253,8 @@ def build_world() -> World:
         product=ProductFactory(), rule=CadenceRuleFactory(), complaint=_complaint(client, owner),
         survey=Survey(client_id=client.id, nps=9, answered_at=datetime(2026, 10, 1)), override=workday_override(),
         churn=churn_record(client), contract=_contract(client, owner), receipt=None, **_deal(client, owner),
-        **_referral(client, owner), touch=InteractionFactory(client_id=client.id, user_id=owner.id))
+        **_referral(client, owner), touch=InteractionFactory(client_id=client.id, user_id=owner.id),
+        batch_run=_batch_run())
     world.receipt = add_receipt(world.contract, {"milestone_id": world.contract.milestones[0].id,
                                                  "received_on": date(2026, 11, 20), "amount": Decimal("1.00")})
     db.session.add(world.survey)
@@ -262,6 +267,13 @@ def _contract(client, owner):
         "title": "HIS", "signed_on": date(2026, 11, 2), "amount": Decimal("100.00"), "lines": [],
         "milestones": [{"kind": MilestoneKind.FINAL, "due_on": date(2026, 12, 1), "amount": Decimal("100.00")}]},
         owner)
+def _batch_run() -> BatchRun:
+    run = BatchRun(month=date(2026, 10, 1), requested_by_id=make_user("manager").id, status=RunStatus.DONE)
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
 def _deal(client, owner) -> dict:
     deal = deal_services.create_deal(client, {"title": "移动护理", "next_action": "约主任",
                                               "next_date": date(2030, 1, 1)}, owner)

@@ -3,3 +3,5 @@ their monthly batch, contract-tracking sheets, mailing labels. Same visibility a
 from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
+
+from app.reports import routes_batch  # noqa: E402, F401  (the month's service reports as one ZIP, in the background)

@@ -21,7 +21,7 @@ from app.core.models import User, enum_column
 from app.extensions import db
 from app.reports import monthly
 
-STALE = timedelta(minutes=2)  # a running run without news for this long was left by a stopped process
+STALE = timedelta(minutes=1)  # a running run without news for this long was left by a stopped process
 PROGRESS_EVERY = 5  # clients between two progress commits
 
 

@@ -44,6 +44,9 @@ def start_consumer(app: Flask):
     The web server keeps its signals: the threads are started without the consumer's signal handlers."""
     global _consumer
     with _consumer_lock:
+        if _consumer is not None and _app is not app:  # another app's (a test process makes several)
+            _consumer.stop()
+            _consumer = None
         if _consumer is None:
             bind(app)
             _consumer = huey.create_consumer(workers=1, periodic=False)

@@ -21,6 +21,12 @@ from tests.pdfcheck import check_pdf
 MONTH = date(2026, 10, 1)
 
 
+@pytest.fixture(autouse=True)
+def inline_jobs(app):
+    """huey as the test app sets it (tasks inline), whatever app an earlier test created last."""
+    jobs.init_app(app)
+
+
 @pytest.fixture
 def instance(app, tmp_path, monkeypatch):
     """Reports go to a temporary instance folder."""

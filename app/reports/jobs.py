@@ -75,12 +75,13 @@ def app_context():
     return app.app_context()
 
 
-@huey.task(retries=1000, retry_delay=60)
+@huey.task(retries=10, retry_delay=60)  # retries for errors outside the run (the database away a moment)
 def render_service_reports(run_id: int) -> None:
+    """A run another worker holds is tried again when that worker would be stale (RetryTask counts no retry)."""
     from app.reports import batch
 
     with app_context():
-        if batch.run_batch(run_id) is batch.Outcome.BUSY:
+        if not batch.run_batch(run_id):
             raise RetryTask(delay=batch.STALE.total_seconds())
 
 

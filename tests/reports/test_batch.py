@@ -23,8 +23,12 @@ MONTH = date(2026, 10, 1)
 
 @pytest.fixture(autouse=True)
 def inline_jobs(app):
-    """huey as the test app sets it (tasks inline), whatever app an earlier test created last."""
+    """huey as the test app sets it (tasks inline), whatever app an earlier test created last; a task that
+    raised would be put back on the schedule to retry, so nothing may be left there."""
     jobs.init_app(app)
+    yield
+    if jobs.huey.immediate:
+        assert jobs.huey.scheduled() == []
 
 
 @pytest.fixture
@@ -187,9 +191,12 @@ def test_a_run_another_worker_holds_is_left_to_it(db, instance, active):
     db.session.commit()
     assert batch.claim(run.id)
 
-    assert batch.run_batch(run.id) is False  # busy: the task asks huey to try again later
+    assert batch.run_batch(run.id) is False  # busy
+    jobs.render_service_reports(run.id)
+    assert [task.args for task in jobs.huey.scheduled()] == [(run.id,)]  # the task asks huey to try again later
     assert not batch.claim(run.id)
     assert not batch.run_folder(run).exists()
+    jobs.huey.flush()
 
 
 @pytest.fixture

@@ -43,6 +43,8 @@ def start_consumer(app: Flask):
     """A consumer thread inside this process, started once; it resumes the runs a stopped process left.
     The web server keeps its signals: the threads are started without the consumer's signal handlers."""
     global _consumer
+    if _consumer is not None and _app is app:  # every request asks: answer without the lock
+        return _consumer
     with _consumer_lock:
         if _consumer is not None and _app is not app:  # another app's (a test process makes several)
             _consumer.stop()

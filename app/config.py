@@ -56,6 +56,9 @@ class Config:
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     # A PDF that draws a character as a box (no installed font has it) fails instead of being served: the tests.
     PDF_STRICT_GLYPHS = False
+    # Where clients reach the app from their phones (survey and confirmation QR codes, printed reports), when that
+    # is not the address staff use, e.g. https://keyuan.example.com/. Unset: the address of the request.
+    PUBLIC_URL = os.environ.get("KEYUAN_PUBLIC_URL", "")
     LABELS_MAX = 1000  # mailing labels per PDF (48 sheets of 21): about ten seconds of rendering
 
 

@@ -112,7 +112,8 @@ def test_sqlite_connections_get_wal_busy_timeout_and_foreign_keys(tmp_path):
 def test_an_unexpected_error_shows_the_500_page_in_chinese_and_rolls_back(tmp_path):
     from app import create_app
 
-    broken = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e.db'}"})
+    broken = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e.db'}",
+                         "JOBS_IN_PROCESS": False})
     broken.add_url_rule("/boom", "boom", lambda: 1 / 0)
     response = broken.test_client().get("/boom")
     assert response.status_code == 500

@@ -42,6 +42,7 @@ from app.deals.contracts import add_receipt, create_contract
 from app.deals.enums import MilestoneKind
 from app.deals.models import Contract, Stakeholder
 from app.extensions import db
+from app.reports.batch import BatchRun, RunStatus
 from app.reports.models import ProductUpdate
 from tests.archive.test_attachments import PNG
 from tests.conftest import empty_database
@@ -199,6 +200,8 @@ ROUTES = {
     "reports.product_update_edit": managers_only(ids("product_update"), month="2026-10", title="改名",
                                                  version=lambda world: world.product_update.version),
     "reports.product_update_delete": managers_only(ids("product_update")),
+    # The month's service reports of all clients: managers' (DESIGN.md: a rep prints only their own clients').
+    "reports.batch_run": managers_only(lambda world: {"run_id": world.batch_run.id}),
 }
 
 
@@ -228,6 +231,7 @@ class World:
     referral: object
     touch: object  # a call done with the client, to link to the deal
     product_update: object  # the month's product update for every client's report
+    batch_run: object  # a manager's run of the month's service reports (all clients)
 
 
 OVERRIDE_DAYS = count()  # each world's override needs a date of its own
@@ -261,7 +265,7 @@ def build_world() -> World:
         survey=Survey(client_id=client.id, nps=9, answered_at=datetime(2026, 10, 1)), override=workday_override(),
         churn=churn_record(client), contract=_contract(client, owner), receipt=None, **_deal(client, owner),
         **_referral(client, owner), touch=InteractionFactory(client_id=client.id, user_id=owner.id),
-        product_update=ProductUpdate(month=date(2026, 10, 1), title="电子病历 5.2 发布"))
+        product_update=ProductUpdate(month=date(2026, 10, 1), title="电子病历 5.2 发布"), batch_run=_batch_run())
     world.receipt = add_receipt(world.contract, {"milestone_id": world.contract.milestones[0].id,
                                                  "received_on": date(2026, 11, 20), "amount": Decimal("1.00")})
     db.session.add_all([world.survey, world.product_update])
@@ -274,6 +278,15 @@ def _contract(client, owner):
         "title": "HIS", "signed_on": date(2026, 11, 2), "amount": Decimal("100.00"), "lines": [],
         "milestones": [{"kind": MilestoneKind.FINAL, "due_on": date(2026, 12, 1), "amount": Decimal("100.00")}]},
         owner)
+
+
+def _batch_run() -> BatchRun:
+    run = BatchRun(month=date(2026, 10, 1), requested_by_id=make_user("manager").id, status=RunStatus.DONE)
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
 def _deal(client, owner) -> dict:
     deal = deal_services.create_deal(client, {"title": "移动护理", "next_action": "约主任",
                                               "next_date": date(2030, 1, 1)}, owner)

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import segno
-from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -58,7 +57,7 @@ def shown_link(complaint: Complaint) -> ShownLink | None:
     link = links.current(PURPOSE, complaint.id, complaint.client_id)
     if link is None:
         return None
-    url = url_for("public.confirm", token=links.token_for(link), _external=True)
+    url = links.public_url("public.confirm", token=links.token_for(link))
     return ShownLink(url, qr_svg(url), link.expires_at)
 
 

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import render_template, url_for
+from flask import render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -217,7 +217,7 @@ def issue_link(client: Client, user) -> str:
 
 def shown_link(client: Client) -> tuple[str, links.ClientLink] | None:
     link = links.current(PURPOSE, None, client.id)
-    return (url_for("public.survey", token=links.token_for(link), _external=True), link) if link else None
+    return (links.public_url("public.survey", token=links.token_for(link)), link) if link else None
 
 
 def resolve(token: str, now: datetime | None = None) -> tuple[links.ClientLink, Client] | None:

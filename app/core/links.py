@@ -11,7 +11,7 @@ servers without another service."""
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 from itsdangerous import BadSignature, Signer
 from sqlalchemy import ForeignKey, Index, String, delete, func, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
@@ -137,3 +137,15 @@ def over_limit(ip: str, now: datetime | None = None) -> bool:
 def client_address() -> str:
     """The requester's address (behind a proxy, what ProxyFix took from X-Forwarded-For when KEYUAN_PROXIES says)."""
     return (request.remote_addr or "unknown")[:45]
+
+
+def public_base() -> str:
+    """PUBLIC_URL: the address clients reach the app at (their phones are outside the intranet staff use)."""
+    return current_app.config.get("PUBLIC_URL") or ""
+
+
+def public_url(endpoint: str, **values) -> str:
+    """The full URL a client opens (a QR code, a printed link): under PUBLIC_URL when set, else the request's."""
+    if base := public_base():
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)

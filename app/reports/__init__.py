@@ -5,6 +5,7 @@ from flask import Blueprint
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
 
 from app.reports import (  # noqa: E402, F401
+    routes_batch,  # the month's service reports as one ZIP, in the background
     routes_documents,  # the visit plan, the contract-tracking sheet, mailing labels
     routes_monthly,  # the service monthly report and the product updates it prints
 )

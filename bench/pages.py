@@ -23,6 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
+from batch import bench_batch, render_batch
 from floor import ANONYMOUS_FLOOR_PATH, FLOOR_PATH, add_floor
 from harness import (
     CSRF_META,
@@ -534,6 +535,8 @@ def main() -> None:
                         "postgresql://user@127.0.0.1/postgres; needs CREATEDB); default SQLite")
     parser.add_argument("--fresh", action="store_true", help="reseed instead of using cached databases")
     parser.add_argument("--no-queries", action="store_true", help="skip the in-process query counts")
+    parser.add_argument("--batch-clients", type=int, default=500, help="the monthly report batch is run on a "
+                        "database of this many clients while pages are timed (default 500, ~200 reports; 0: skip)")
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
     args = parser.parse_args()
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()} | ({50000} if args.big else set()))
@@ -554,8 +557,15 @@ def main() -> None:
     for size in sizes:
         log(f"measuring {size:,} clients")
         runs.append(bench_size(size, args, pages))
+    batch = None
+    if args.batch_clients:
+        prepare(args.batch_clients, args.seed, args.database_url, seed_only=True)
+        log(f"the monthly report batch on {args.batch_clients:,} clients")
+        batch = bench_batch(args.batch_clients, args)
     seconds = time.perf_counter() - started
     report = render(runs, pages, args, seconds)
+    if batch:
+        report += "\n" + "\n".join(render_batch(batch, TARGET_MEDIAN))
     Path(args.output).write_text(report)
     raw = ROOT / ".cache" / "bench" / f"pages-{time.strftime('%Y%m%d-%H%M%S')}.json"
     raw.write_text(json.dumps([{**run, "results": {role: {k: vars(r) for k, r in res.items()}

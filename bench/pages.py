@@ -535,8 +535,8 @@ def main() -> None:
                         "postgresql://user@127.0.0.1/postgres; needs CREATEDB); default SQLite")
     parser.add_argument("--fresh", action="store_true", help="reseed instead of using cached databases")
     parser.add_argument("--no-queries", action="store_true", help="skip the in-process query counts")
-    parser.add_argument("--batch-clients", type=int, default=500, help="the monthly report batch is run on a "
-                        "database of this many clients while pages are timed (default 500, ~200 reports; 0: skip)")
+    parser.add_argument("--batch-clients", type=int, default=750, help="the monthly report batch is run on a "
+                        "database of this many clients while pages are timed (default 750, ~200 reports; 0: skip)")
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
     args = parser.parse_args()
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()} | ({50000} if args.big else set()))

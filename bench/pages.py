@@ -112,6 +112,8 @@ PAGES = (
     Page("visit-plan", "visit plan PDF, this week", "/reports/visit-plan.pdf", kind="document"),
     Page("service-report", "service monthly report PDF, last month",
          "/reports/clients/{client}/service-report/{month}.pdf", kind="document"),
+    Page("service-report-busy", "service monthly report PDF, sales1's busiest client last month",
+         "/reports/clients/{busy_client}/service-report/{month}.pdf", kind="document"),
     Page("contract-sheet", "contract-tracking sheet PDF", "/reports/clients/{contract_client}/contracts.pdf",
          kind="document"),
     Page("labels", "mailing labels PDF, one client", "/reports/labels.pdf?q={client_name}", kind="document"),
@@ -190,8 +192,14 @@ def discover(dataset: Dataset, http: dict[str, Client]) -> dict:
         contract_id = db.session.scalar(select(func.max(Contract.id)).where(Contract.client_id.in_(of_sales1)))
         contract_client = db.session.get(Contract, contract_id).client_id if contract_id else client_id
         first = local_today().replace(day=1)
-        month = (first - timedelta(days=1)).strftime("%Y-%m")
-    targets = {"contract_client": contract_client, "month": month,
+        previous = (first - timedelta(days=1)).replace(day=1)
+        month = previous.strftime("%Y-%m")
+        done_last_month = (select(Interaction.client_id, func.count().label("n"))
+                           .where(Interaction.client_id.in_(of_sales1), Interaction.done_at >= previous,
+                                  Interaction.done_at < first).group_by(Interaction.client_id).subquery())
+        busy_client = db.session.scalar(select(done_last_month.c.client_id)
+                                        .order_by(done_last_month.c.n.desc(), done_last_month.c.client_id).limit(1))
+    targets = {"contract_client": contract_client, "month": month, "busy_client": busy_client or client_id,
                "client": client_id, "client_name": quote(client_name), "client_visits": client_visits,
                "visit": visit_id, "complaint": complaint_id, "survey": survey_id, "deal": deal_id,
                "contract": contract_id}
@@ -209,7 +217,7 @@ def path_for(page: Page, targets: dict, role: str) -> str:
     return page.path.format(client=targets["client"], client_name=targets["client_name"], visit=targets["visit"],
                             complaint=targets["complaint"], survey=targets["survey"], deal=targets["deal"],
                             contract=targets["contract"], contract_client=targets["contract_client"],
-                            month=targets["month"], **targets[role])
+                            month=targets["month"], busy_client=targets["busy_client"], **targets[role])
 
 
 # --------------------------------------------------------------------------------- in-process query counts

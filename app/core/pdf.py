@@ -4,6 +4,8 @@ renders the same documents). Chinese needs a real CJK font on the machine (fonts
 A missing glyph is drawn as a box and only WeasyPrint's log says so (the text layer still extracts as Chinese):
 every render watches that log; with PDF_STRICT_GLYPHS (the tests) a box is an error, otherwise it is logged."""
 import logging
+import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -51,21 +53,56 @@ class _GlyphWatch(logging.Handler):
 
 def html_to_pdf(html: str) -> bytes:
     """The PDF of a complete HTML document; relative URLs (images, fonts) resolve inside the static folder."""
+    base_url = current_app.static_folder + "/"
+    pdf, missing = _render_apart(html, base_url) if hasattr(os, "fork") else _render(html, base_url)
+    if missing:
+        if current_app.config.get("PDF_STRICT_GLYPHS"):
+            raise MissingGlyphs("; ".join(missing[:5]))
+        current_app.logger.warning("PDF drew boxes for characters no font has: %s", missing[:5])
+    return pdf
+
+
+def _render(html: str, base_url: str) -> tuple[bytes, list[str]]:
+    """WeasyPrint's rendering, with the characters it drew as boxes."""
     from weasyprint import HTML
     watch = _GlyphWatch()
     logger = logging.getLogger("weasyprint")
     with _render_lock:
         logger.addHandler(watch)
         try:
-            pdf = HTML(string=html, base_url=current_app.static_folder + "/").write_pdf(
-                font_config=_font_configuration())
+            return HTML(string=html, base_url=base_url).write_pdf(font_config=_font_configuration()), watch.missing
         finally:
             logger.removeHandler(watch)
-    if watch.missing:
-        if current_app.config.get("PDF_STRICT_GLYPHS"):
-            raise MissingGlyphs("; ".join(watch.missing[:5]))
-        current_app.logger.warning("PDF drew boxes for characters no font has: %s", watch.missing[:5])
-    return pdf
+
+
+def _render_apart(html: str, base_url: str) -> tuple[bytes, list[str]]:
+    """Render in a forked child that hands the PDF back and exits. WeasyPrint's layout and the CJK fonts take
+    100-250 MB that a long-lived web worker would otherwise keep for good (measured: a worker went from 210 to
+    450 MB after the documents); in a child the memory goes when it exits, at no cost in time (the same
+    document: 0.41-0.45 s in a child, 0.42 s in-process; WeasyPrint is imported once, here, and shared)."""
+    import weasyprint  # noqa: F401
+    read, write = os.pipe()
+    with _render_lock:  # no thread of this process is inside WeasyPrint when it forks
+        pid = os.fork()
+    if pid == 0:  # the child: render, write the result, leave without running the parent's clean-up
+        os.close(read)
+        try:
+            payload = pickle.dumps(_render(html, base_url))
+        except BaseException as error:  # noqa: BLE001  (handed to the parent, which raises it)
+            payload = pickle.dumps(RuntimeError(f"PDF rendering failed: {error!r}"))
+        with os.fdopen(write, "wb") as out:
+            out.write(payload)
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as incoming:
+        payload = incoming.read()
+    os.waitpid(pid, 0)
+    if not payload:
+        raise RuntimeError("PDF rendering failed: the rendering process ended without a result")
+    result = pickle.loads(payload)  # from our own child
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 COMPANY_SETTING = "company"

@@ -34,3 +34,12 @@ def test_file_names_keep_chinese_with_an_ascii_fallback():
     assert content_disposition("合同跟踪表-市一医院.pdf").startswith(
         'attachment; filename="hetonggenzongbiao-shiyiyiyuan.pdf"')
     assert content_disposition("“《》”.xlsx").startswith('attachment; filename="document.xlsx"')
+
+
+def test_documents_render_in_a_child_process_so_the_worker_keeps_none_of_the_fonts(app, db):
+    """The fonts and the layout (100-250 MB) live and die in a forked child: this process never builds
+    WeasyPrint's font configuration."""
+    from app.core import pdf
+    with app.test_request_context():
+        html_to_pdf(render_template_string(DOCUMENT, heading="客户", rows=["第1家医院"]))
+    assert pdf._font_configuration.cache_info().currsize == 0

@@ -107,3 +107,20 @@ def test_role_decorators(client, login_as, role, url, expected):
 def test_role_decorator_answers_403_to_htmx_too(client, login_as):
     login_as("service")
     assert client.post("/clients/new", headers={"HX-Request": "true"}, data={"name": "x"}).status_code == 403
+
+
+@pytest.mark.parametrize("small_book", [2000, 0], ids=["ids-of-the-book", "row-by-row"])
+def test_a_reps_records_are_the_same_whichever_way_their_book_is_read(db, two_reps, monkeypatch, small_book):
+    """A small book is read through the list of the rep's client ids, a big one row by row: the same records,
+    the rep's clients in the recycle bin left out either way."""
+    from app.archive import models
+    rep_a, rep_b, mine, _ = two_reps
+    binned = ClientFactory(name="回收站里的医院", owner_id=rep_a.id)
+    ContactFactory(client_id=binned.id, name="赵敏")
+    binned.soft_delete(rep_a)
+    db.session.commit()
+    monkeypatch.setattr(models, "SMALL_BOOK", small_book)
+    for rep in (rep_a, rep_b):
+        rep.__dict__.pop("_book_size", None)
+    assert names(db, Contact, rep_a) == ["王建华"] and names(db, Contact, rep_b) == ["刘丽娟"]
+    assert models.book_size(rep_a) == 1

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     event,
     exists,
+    func,
     inspect,
     select,
 )
@@ -166,10 +167,27 @@ class ClientOwned:
             # Every client but the few in the recycle bin: a sorted page walks its own index and stops early, and a
             # count reads an index, instead of first gathering the ids of every client.
             return cls.client_id.not_in(select(Client.id).where(Client.deleted_at.is_not(None)))
-        # Row by row through the client's primary key: a page or one client's timeline checks only the rows it
-        # reads, instead of first gathering the ids of every client the rep owns (12 ms a query at 25,000).
+        if book_size(user) <= SMALL_BOOK:
+            # A rep's book: their clients' ids once (an index range), then only those clients' rows. Measured at
+            # 10,000 clients, 250 a rep: all visits 43 → 9 ms, Today 36 → 29 ms, a client page 32 → 23 ms.
+            return cls.client_id.in_(select(Client.id).where(Client.owner_id == user.id, Client.deleted_at.is_(None)))
+        # A book of thousands (half the archive): row by row through the client's primary key, so a sorted page
+        # checks only the rows it reads and stops early (with the ids gathered first: 12 → 64 ms at 5,000).
         owner = aliased(Client)
         return exists().where(owner.id == cls.client_id, owner.deleted_at.is_(None), owner.owner_id == user.id)
+
+
+SMALL_BOOK = 2000  # clients a rep owns up to which their records are read by the list of their clients' ids
+
+
+def book_size(user) -> int:
+    """How many clients the rep owns: counted once per loaded user (a request's current_user), for scope."""
+    size = getattr(user, "_book_size", None)
+    if size is None:
+        size = db.session.scalar(select(func.count(Client.id)).where(Client.owner_id == user.id,
+                                                                    Client.deleted_at.is_(None)))
+        user._book_size = size
+    return size
 
 
 class Contact(ClientOwned, RecordMixin, SoftDeleteMixin, db.Model):

@@ -114,3 +114,14 @@ def query_counter(db):
 def pytest_report_header(config):
     url = os.environ.get("DATABASE_URL")
     return f"database: {url.split('@')[-1] if url else 'SQLite (temporary file)'}"
+
+
+@pytest.fixture
+def today_is(app):
+    """Pin the app's today (core.clock.local_today) for one test: ``today_is(date(2026, 11, 26))``."""
+    def pin(day):
+        app.config["KEYUAN_TODAY"] = day
+        return day
+
+    yield pin
+    app.config.pop("KEYUAN_TODAY", None)

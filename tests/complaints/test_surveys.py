@@ -128,22 +128,19 @@ def test_sales_get_404_for_another_reps_client_surveys(client, login_as, db):
     assert other.name not in client.get("/complaints/surveys").get_data(as_text=True)
 
 
-def test_the_survey_list_shows_nps_and_the_quarters_reminder(app, client, login_as, db, two_reps):
-    app.config["KEYUAN_TODAY"] = date(2026, 11, 26)
-    try:
-        login_as("manager")
-        due = ClientFactory(name="未调研县医院")
-        db.session.commit()
-        html = client.get("/complaints/surveys?quarter=2026Q4").get_data(as_text=True)
-        assert "未调研县医院" in html and "本季度（2026 年第 4 季度）尚有 1 家客户未调研" in html
-        assert "共 3 份答卷：推荐者 1 位，贬损者 1 位" in html and "王芳" in html
-        assert "未调研县医院" in client.get("/complaints/surveys/due").get_data(as_text=True)
-        panel = client.get(f"/clients/{due.id}").get_data(as_text=True)
-        assert "本季度尚未调研" in panel
-        fragment = client.get("/complaints/surveys?page=1", headers={"HX-Request": "true"}).get_data(as_text=True)
-        assert "<h1>" not in fragment and "共 6 份调研" in fragment
-    finally:
-        del app.config["KEYUAN_TODAY"]
+def test_the_survey_list_shows_nps_and_the_quarters_reminder(client, login_as, db, two_reps, today_is):
+    today_is(date(2026, 11, 26))
+    login_as("manager")
+    due = ClientFactory(name="未调研县医院")
+    db.session.commit()
+    html = client.get("/complaints/surveys?quarter=2026Q4").get_data(as_text=True)
+    assert "未调研县医院" in html and "本季度（2026 年第 4 季度）尚有 1 家客户未调研" in html
+    assert "共 3 份答卷：推荐者 1 位，贬损者 1 位" in html and "王芳" in html
+    assert "未调研县医院" in client.get("/complaints/surveys/due").get_data(as_text=True)
+    panel = client.get(f"/clients/{due.id}").get_data(as_text=True)
+    assert "本季度尚未调研" in panel
+    fragment = client.get("/complaints/surveys?page=1", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<h1>" not in fragment and "共 6 份调研" in fragment
 
 
 def test_the_client_answers_a_survey_through_its_link(client, login_as, db):

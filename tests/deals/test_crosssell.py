@@ -15,10 +15,8 @@ TODAY = date(2026, 11, 27)
 
 
 @pytest.fixture
-def today(app):
-    app.config["KEYUAN_TODAY"] = TODAY
-    yield TODAY
-    app.config["KEYUAN_TODAY"] = None
+def today(today_is):
+    return today_is(TODAY)
 
 
 def module(client, product, **kwargs):

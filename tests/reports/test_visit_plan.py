@@ -85,12 +85,9 @@ def test_the_briefing_adds_a_page_per_client_with_stance_and_personal_notes(clie
     assert "拜访前简报·重庆喆堃医院" in text and "支持我方" in text and "喜欢打羽毛球" in text
 
 
-def test_without_dates_the_plan_is_this_weeks(app, client, week, tmp_path):
-    app.config["KEYUAN_TODAY"] = date(2026, 11, 26)
-    try:
-        response = client.get("/reports/visit-plan.pdf")
-    finally:
-        app.config["KEYUAN_TODAY"] = None
+def test_without_dates_the_plan_is_this_weeks(client, week, tmp_path, today_is):
+    today_is(date(2026, 11, 26))
+    response = client.get("/reports/visit-plan.pdf")
     assert "2026-11-23至2026-11-29" in squeezed(check_pdf(response.data, tmp_path).text)
 
 

@@ -82,7 +82,8 @@ def _link_touches() -> int:
             .where(Interaction.status == InteractionStatus.DONE, Interaction.deleted_at.is_(None),
                    Interaction.done_at >= Deal.created_at,
                    or_(Deal.closed_on.is_(None), func.date(Interaction.done_at) <= Deal.closed_on)))
-    return db.session.execute(insert(deal_interactions).from_select(["deal_id", "interaction_id"], done)).rowcount
+    db.session.execute(insert(deal_interactions).from_select(["deal_id", "interaction_id"], done))
+    return db.session.scalar(select(func.count()).select_from(deal_interactions))  # rowcount: -1 on PostgreSQL
 
 
 def _at(day: date, rng: random.Random) -> datetime:

@@ -128,10 +128,10 @@ def render_pdf(template: str, **context) -> bytes:
 
 def content_disposition(name: str, inline: bool = False) -> str:
     """Content-Disposition for a file named in Chinese: the RFC 5987 UTF-8 name, and for old clients an ASCII
-    fallback in pinyin (拜访计划-张三.pdf → baifangjihua-zhangsan.pdf)."""
-    from pypinyin import lazy_pinyin
+    fallback keeping the name's digits and Latin letters (拜访计划-2026-11-23至2026-11-29.pdf →
+    2026-11-23_2026-11-29.pdf). Not pinyin: its dictionaries would cost every worker that serves a file 55 MB."""
     stem, dot, extension = name.rpartition(".") if "." in name else (name, "", "")
-    fallback = re.sub(r"[^A-Za-z0-9._-]+", "", "".join(lazy_pinyin(stem))).strip("-_.") or "document"
+    fallback = re.sub(r"[^A-Za-z0-9.-]+", "_", stem).strip("_-.") or "document"
     kind = "inline" if inline else "attachment"
     return f"{kind}; filename=\"{fallback}{dot}{extension}\"; filename*=UTF-8''{quote(name)}"
 

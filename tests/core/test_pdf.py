@@ -29,10 +29,10 @@ def test_a_character_no_font_has_fails_the_render(app, db):
 
 def test_file_names_keep_chinese_with_an_ascii_fallback():
     assert content_disposition("服务月报-2026-10.pdf", inline=True) == (
-        "inline; filename=\"fuwuyuebao-2026-10.pdf\"; "
-        "filename*=UTF-8''%E6%9C%8D%E5%8A%A1%E6%9C%88%E6%8A%A5-2026-10.pdf")
-    assert content_disposition("合同跟踪表-市一医院.pdf").startswith(
-        'attachment; filename="hetonggenzongbiao-shiyiyiyuan.pdf"')
+        "inline; filename=\"2026-10.pdf\"; filename*=UTF-8''%E6%9C%8D%E5%8A%A1%E6%9C%88%E6%8A%A5-2026-10.pdf")
+    assert content_disposition("拜访计划-张三-2026-11-23至2026-11-29.pdf").startswith(
+        'attachment; filename="2026-11-23_2026-11-29.pdf"')
+    assert content_disposition("合同跟踪表-市一医院.pdf").startswith('attachment; filename="document.pdf"')
     assert content_disposition("“《》”.xlsx").startswith('attachment; filename="document.xlsx"')
 
 

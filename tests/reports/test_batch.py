@@ -94,7 +94,7 @@ def test_a_manager_starts_a_run_and_downloads_the_zip_named_in_chinese(client, l
     download = client.get("/reports/service-reports/2026-10.zip")
     assert download.status_code == 200 and download.mimetype == "application/zip"
     assert download.headers["Content-Disposition"] == (
-        "attachment; filename=\"fuwuyuebao-2026-10.zip\"; "
+        "attachment; filename=\"2026-10.zip\"; "
         "filename*=UTF-8''%E6%9C%8D%E5%8A%A1%E6%9C%88%E6%8A%A5-2026-10.zip")
     assert zip_names(download.data) == active
     assert not list(instance.rglob("*.part"))

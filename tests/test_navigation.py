@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-CURRENT = re.compile(r'<nav class="mainnav"[^>]*>(.*?)</nav>', re.S)
+CURRENT = re.compile(r'<header class="topbar">(.*?)</header>', re.S)  # the main menu and the folded 管理 one
 
 
 def current_entries(html: str) -> list[str]:
@@ -35,3 +35,18 @@ def test_every_visits_page_reaches_the_others_and_filters_are_tabs(client, login
     assert re.search(r'<a class="tab" href="[^"]*status=done[^"]*" aria-current="true">', listing)
     start = listing.index('<nav class="tabs"')
     assert 'class="button' not in listing[start:listing.index("</nav>", start)]
+
+
+def test_settings_and_administration_fold_under_one_menu(client, login_as):
+    """The main menu keeps the daily pages; the settings and administration pages sit under 管理, marked when
+    one of them is open. A sales rep, with none of them, gets no 管理 menu."""
+    login_as("admin")
+    html = client.get("/admin/users").get_data(as_text=True)
+    main = re.search(r'<nav class="mainnav"[^>]*>(.*?)</nav>', html, re.S).group(1)
+    folded = re.search(r'<details class="usermenu adminmenu">(.*?)</details>', html, re.S).group(1)
+    assert "今日" in main and "用户管理" not in main and "回收站" not in main
+    assert '<summary class="current">管理</summary>' in folded and "回收站" in folded and "工作日历" in folded
+    assert '<summary>管理</summary>' in client.get("/").get_data(as_text=True)
+    client.post("/auth/logout")
+    login_as("sales")
+    assert "adminmenu" not in client.get("/").get_data(as_text=True)

@@ -107,16 +107,18 @@ def _allowed(entries: list[Entry]) -> list[tuple[str, object]]:
             if e.endpoint in current_app.view_functions and has_role(current_user, e.roles)]
 
 
-def main_nav() -> list[tuple[str, object, bool]]:
-    """(endpoint, label, current) of the entries the user may open. One entry is current: the one whose address
-    is the longest start of this page's (拜访回访 on /visits/care, 回访制度 on /visits/rules/5; 今日 only on /)."""
-    entries = [(endpoint, label, url_for(endpoint))
-               for endpoint, label in _allowed(NAVIGATION) + _allowed(SETTINGS_PAGES)]
+def main_nav() -> tuple[list[tuple[str, object, bool]], list[tuple[str, object, bool]]]:
+    """The menu entries the user may open as (endpoint, label, current): the main ones, and the settings and
+    administration pages (shown folded under 管理). One entry is current: the one whose address is the longest
+    start of this page's (拜访回访 on /visits/care, 回访制度 on /visits/rules/5; 今日 only on /)."""
+    main, admin = _allowed(NAVIGATION), _allowed(SETTINGS_PAGES)
+    urls = {endpoint: url_for(endpoint) for endpoint, _label in main + admin}
     path = request.path
-    matching = [url for _e, _l, url in entries
+    matching = [url for url in urls.values()
                 if path == url or (url != "/" and path.startswith(url if url.endswith("/") else url + "/"))]
     current = max(matching, key=len, default=None)
-    return [(endpoint, label, url == current) for endpoint, label, url in entries]
+    return ([(endpoint, label, urls[endpoint] == current) for endpoint, label in main],
+            [(endpoint, label, urls[endpoint] == current) for endpoint, label in admin])
 
 
 def client_panels(client, user, **overrides) -> list[Markup]:

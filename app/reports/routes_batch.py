@@ -12,7 +12,7 @@ from app.core.clock import local_today
 from app.core.forms import form_status
 from app.core.htmx import render
 from app.core.pdf import content_disposition
-from app.core.plugins import nav_entry
+from app.core.plugins import settings_page
 from app.core.scoping import role_required
 from app.extensions import db
 from app.reports import bp, jobs, monthly
@@ -40,7 +40,7 @@ def _start_jobs():
         jobs.start_consumer(current_app._get_current_object())
 
 
-nav_entry("reports.batch", _l("Service reports"), MANAGERS, order=70)
+settings_page("reports.batch", _l("Service reports"), MANAGERS, order=56)
 
 
 class BatchForm(FlaskForm):

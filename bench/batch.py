@@ -5,9 +5,8 @@ are timed before the batch, then again while a manager's batch of last month's r
 Reported: the batch's duration and pace, and the pages' medians and p95 before and during."""
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from harness import Client, Gunicorn, log, median, percentile, prepare
+from harness import Client, Gunicorn, log, median, ms, percentile, prepare
 
 SEARCH = "%E5%8C%BB%E9%99%A2"  # 医院
 PAGES = (("today", "/"), ("clients", "/clients/"), ("search", f"/clients/?q={SEARCH}"), ("visits", "/visits/"),
@@ -43,9 +42,10 @@ def bench_batch(clients: int, args) -> dict:
     from harness import app_for
 
     from app.core.clock import local_today
+    from app.core.dates import previous_month
     dataset = prepare(clients, args.seed, args.database_url)
     with app_for(dataset) as app, app.app_context():
-        month = (local_today().replace(day=1) - timedelta(days=1)).replace(day=1)
+        month = previous_month(local_today())
     timings = Timings()
     try:
         with Gunicorn(dataset, workers=4, timeout=int(args.timeout) + 5) as server:
@@ -86,9 +86,6 @@ def _figures(samples: list[float]) -> tuple:
 
 def render_batch(result: dict, target_median: float) -> list[str]:
     """The RESULTS.md section: the batch's figures and the pages before and during, with the verdict."""
-    def ms(value):
-        return f"{value * 1000:.1f}" if value is not None else "—"
-
     done = result["status"] == "done"
     kept = all(figures["during"][0] is not None and figures["during"][0] <= target_median
                for figures in result["pages"].values())

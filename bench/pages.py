@@ -19,7 +19,6 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -166,6 +165,7 @@ def discover(dataset: Dataset, http: dict[str, Client]) -> dict:
     from app.archive.models import Client as ClientRecord
     from app.complaints.models import Complaint, Survey
     from app.core.clock import local_today
+    from app.core.dates import previous_month
     from app.core.models import User
     from app.deals.models import Contract, Deal
     from app.extensions import db
@@ -192,7 +192,7 @@ def discover(dataset: Dataset, http: dict[str, Client]) -> dict:
         contract_id = db.session.scalar(select(func.max(Contract.id)).where(Contract.client_id.in_(of_sales1)))
         contract_client = db.session.get(Contract, contract_id).client_id if contract_id else client_id
         first = local_today().replace(day=1)
-        previous = (first - timedelta(days=1)).replace(day=1)
+        previous = previous_month(first)
         month = previous.strftime("%Y-%m")
         done_last_month = (select(Interaction.client_id, func.count().label("n"))
                            .where(Interaction.client_id.in_(of_sales1), Interaction.done_at >= previous,

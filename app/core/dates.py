@@ -1,11 +1,35 @@
 """Dates every domain needs, as plain functions: yearly solar and lunar (农历) dates and their next occurrence,
 and the festivals a team greets its clients on. The working-day calendar for SLA clocks belongs here too."""
+import re
 from calendar import monthrange
 from datetime import date, timedelta
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from lunar_python import Lunar, LunarMonth, LunarYear
+
+# --- Months ----------------------------------------------------------------------------------------------------
+
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def parse_month(text: str | None) -> date | None:
+    """'2026-10' → date(2026, 10, 1); None for anything else."""
+    found = _MONTH.fullmatch(text or "")
+    if not found or not 2000 <= int(found[1]) <= 2100 or not 1 <= int(found[2]) <= 12:
+        return None
+    return date(int(found[1]), int(found[2]), 1)
+
+
+def next_month(month: date) -> date:
+    """The first day of the month after ``month``'s."""
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def previous_month(month: date) -> date:
+    """The first day of the month before ``month``'s."""
+    return (month.replace(day=1) - timedelta(days=1)).replace(day=1)
+
 
 # --- Yearly dates -------------------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, select
 from app.archive.models import Client
 from app.complaints.models import Survey
 from app.complaints.surveys import nps_from_counts
+from app.core.dates import next_month
 from app.deals.enums import DealStage
 from app.deals.models import Contract, Deal, Milestone, Receipt
 from app.extensions import db
@@ -25,8 +26,8 @@ class Period:
 
     @classmethod
     def month(cls, year: int, month: int) -> "Period":
-        following = date(year + month // 12, month % 12 + 1, 1)
-        return cls("month", date(year, month, 1), following - timedelta(days=1))
+        first = date(year, month, 1)
+        return cls("month", first, next_month(first) - timedelta(days=1))
 
     @classmethod
     def quarter(cls, year: int, quarter: int) -> "Period":

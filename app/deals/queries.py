@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.archive.enums import ValueGrade
 from app.archive.models import Client
+from app.core.dates import next_month, parse_month
 from app.core.forms import whole_number
 from app.core.scoping import visible
 from app.deals.enums import OPEN_STAGES, DealStage
@@ -19,18 +20,6 @@ from app.visits.models import Interaction
 
 CARDS_PER_COLUMN = 8  # the board is an overview: a column's other deals are one link away, in the list
 BOARD_STAGES = (*OPEN_STAGES, DealStage.WON, DealStage.LOST)
-
-
-def _month(raw: str | None) -> date | None:
-    """The first day of a "YYYY-MM" month, or None."""
-    try:
-        return date.fromisoformat(f"{raw}-01") if raw else None
-    except ValueError:
-        return None
-
-
-def _next_month(first: date) -> date:
-    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
 
 
 @dataclass
@@ -46,7 +35,7 @@ class DealFilters:
     def from_args(cls, args: MultiDict) -> "DealFilters":
         return cls(owner_id=whole_number(args.get("owner")),
                    grade=ValueGrade._value2member_map_.get(args.get("grade") or ""),
-                   product_id=whole_number(args.get("product")), close_month=_month(args.get("month")),
+                   product_id=whole_number(args.get("product")), close_month=parse_month(args.get("month")),
                    stage=DealStage._value2member_map_.get(args.get("stage") or ""),
                    overdue=args.get("overdue") == "1")
 
@@ -69,7 +58,7 @@ def _filtered(stmt: Select, user, filters: DealFilters, today: date) -> Select:
         stmt = stmt.where(exists().where(DealLine.deal_id == Deal.id, DealLine.product_id == filters.product_id))
     if filters.close_month:
         stmt = stmt.where(Deal.expected_close >= filters.close_month,
-                          Deal.expected_close < _next_month(filters.close_month))
+                          Deal.expected_close < next_month(filters.close_month))
     if filters.stage:
         stmt = stmt.where(Deal.stage == filters.stage)
     if filters.overdue:

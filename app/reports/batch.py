@@ -14,7 +14,7 @@ from sqlalchemy import ForeignKey, Select, String, Text, and_, func, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.archive.models import Client
-from app.core import links
+from app.core import dates, links
 from app.core.clock import utcnow
 from app.core.enums import LabeledEnum
 from app.core.models import User, enum_column
@@ -196,7 +196,7 @@ def latest_done(month: date) -> BatchRun | None:
               help="Where clients open the survey links printed on the reports.")
 def service_reports_command(month, outdir, base_url):
     """Render MONTH's (YYYY-MM) service reports of every client with activity into OUTDIR, and their ZIP."""
-    first_day = monthly.parse_month(month)
+    first_day = dates.parse_month(month)
     if first_day is None:
         raise click.BadParameter("give the month as YYYY-MM", param_hint="MONTH")
     paths = render_reports(first_day, outdir, base_url, lambda done, total: click.echo(f"{done}/{total}"))

@@ -19,6 +19,7 @@ from app.complaints import sla, surveys
 from app.complaints.confirmation import qr_svg
 from app.complaints.models import Complaint, Survey
 from app.core.clock import local_now, local_today, utcnow
+from app.core.dates import next_month
 from app.core.pdf import render_pdf
 from app.core.scoping import visible
 from app.core.workdays import load_overrides, working_seconds
@@ -35,25 +36,6 @@ from app.visits.models import Interaction
 # greetings, sales talks and payment chasing are relationship work the client does not get a report line for.
 SERVICE_PURPOSES = (Purpose.ROUTINE, Purpose.AFTER_SALES, Purpose.NEEDS_SURVEY, Purpose.OTHER)
 SURVEY_LINK_MIN_DAYS = 14  # a survey link already open is printed again only if it stays open this long
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
-
-
-# ---- months ----------------------------------------------------------------------------------------------------
-
-def parse_month(text: str | None) -> date | None:
-    """'2026-10' → date(2026, 10, 1); None for anything else."""
-    found = _MONTH.fullmatch(text or "")
-    if not found or not 2000 <= int(found[1]) <= 2100 or not 1 <= int(found[2]) <= 12:
-        return None
-    return date(int(found[1]), int(found[2]), 1)
-
-
-def next_month(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def previous_month(month: date) -> date:
-    return (month.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 def bounds(month: date) -> tuple[datetime, datetime]:

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import MonthField
 from wtforms.validators import DataRequired
 
+from app.core import dates
 from app.core.access import MANAGERS
 from app.core.clock import local_today
 from app.core.forms import form_status
@@ -15,7 +16,7 @@ from app.core.pdf import content_disposition
 from app.core.plugins import settings_page
 from app.core.scoping import role_required
 from app.extensions import db
-from app.reports import bp, jobs, monthly
+from app.reports import bp, jobs
 from app.reports.batch import (
     BatchRun,
     latest_done,
@@ -50,7 +51,7 @@ class BatchForm(FlaskForm):
 @bp.route("/service-reports/", methods=["GET", "POST"])
 @role_required(*MANAGERS)
 def batch():
-    form = BatchForm(data={"month": monthly.previous_month(local_today())})
+    form = BatchForm(data={"month": dates.previous_month(local_today())})
     if form.validate_on_submit():
         run, started = start_run(form.month.data.replace(day=1), current_user, request.url_root)
         db.session.commit()
@@ -74,7 +75,7 @@ def batch_run(run_id):
 @bp.route("/service-reports/<month>.zip")
 @role_required(*MANAGERS)
 def batch_zip(month):
-    first_day = monthly.parse_month(month) or abort(404)
+    first_day = dates.parse_month(month) or abort(404)
     run = latest_done(first_day)
     if run is None or not zip_path(run).exists():
         abort(404)

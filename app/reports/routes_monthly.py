@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from app.archive.models import Client
+from app.core import dates
 from app.core.access import MANAGERS
 from app.core.clock import local_today
 from app.core.forms import edit_page
@@ -28,7 +29,7 @@ bp.add_app_template_global(ProductUpdate, "ProductUpdate")  # for {{ label(Produ
 
 def _month_or_404(text: str | None):
     """A month up to the current one; anything else is no document."""
-    month = monthly.parse_month(text)
+    month = dates.parse_month(text)
     if month is None or month > local_today().replace(day=1):
         abort(404)
     return month
@@ -49,7 +50,7 @@ def service_report(client_id: int, month: str):
 def service_report_pick(client_id: int):
     """The client page's month picker (a plain GET form) lands here and goes on to the month's PDF."""
     client = get_or_404(Client, client_id)
-    month = request.args.get("month") or f"{monthly.previous_month(local_today()):%Y-%m}"
+    month = request.args.get("month") or f"{dates.previous_month(local_today()):%Y-%m}"
     return redirect(url_for("reports.service_report", client_id=client.id, month=f"{_month_or_404(month):%Y-%m}"))
 
 
@@ -57,23 +58,23 @@ def service_report_pick(client_id: int):
 def documents_panel(client: Client, user, **_others) -> Markup:
     today = local_today()
     return Markup(render_template("reports/_client_documents.html", client=client,
-                                  last_month=monthly.previous_month(today), this_month=today.replace(day=1)))
+                                  last_month=dates.previous_month(today), this_month=today.replace(day=1)))
 
 
 @bp.get("/product-updates")
 @managers_only
 def product_updates():
-    month = monthly.parse_month(request.args.get("month")) or monthly.previous_month(local_today())
+    month = dates.parse_month(request.args.get("month")) or dates.previous_month(local_today())
     updates = db.session.execute(monthly.product_updates(month)).scalars().all()
     return render("reports/product_updates.html", month=month, updates=updates,
-                  previous=monthly.previous_month(month), following=monthly.next_month(month))
+                  previous=dates.previous_month(month), following=dates.next_month(month))
 
 
 @bp.route("/product-updates/new", methods=["GET", "POST"], defaults={"product_update_id": None})
 @bp.route("/product-updates/<int:product_update_id>", methods=["GET", "POST"])
 @managers_only
 def product_update_edit(product_update_id: int | None):
-    month = monthly.parse_month(request.args.get("month")) or monthly.previous_month(local_today())
+    month = dates.parse_month(request.args.get("month")) or dates.previous_month(local_today())
     form_cls = ProductUpdateForm if product_update_id else partial(ProductUpdateForm, data={"month": month})
     record = db.session.get(ProductUpdate, product_update_id) if product_update_id else None
     done = url_for("reports.product_updates", month=f"{record.month if record else month:%Y-%m}")

@@ -18,6 +18,7 @@ from app.complaints import sla
 from app.complaints.churn import ChurnRecord
 from app.complaints.enums import ComplaintStatus, EventKind, Severity
 from app.complaints.models import Complaint, ComplaintEvent, Survey
+from app.core import dates
 from app.core.clock import local_today, utcnow
 from app.core.links import ClientLink
 from app.deals import services as deal_services
@@ -49,10 +50,10 @@ def squeezed(text: str) -> str:
 # ---- rules -------------------------------------------------------------------------------------------------------
 
 def test_months_parse_and_split_into_weeks():
-    assert monthly.parse_month("2026-10") == OCTOBER
-    assert [monthly.parse_month(bad) for bad in ("2026-13", "2026-1", "26-10", "", None, "2026-10-01")] == [None] * 6
-    assert monthly.next_month(date(2026, 12, 1)) == date(2027, 1, 1)
-    assert monthly.previous_month(date(2026, 1, 15)) == date(2025, 12, 1)
+    assert dates.parse_month("2026-10") == OCTOBER
+    assert [dates.parse_month(bad) for bad in ("2026-13", "2026-1", "26-10", "", None, "2026-10-01")] == [None] * 6
+    assert dates.next_month(date(2026, 12, 1)) == date(2027, 1, 1)
+    assert dates.previous_month(date(2026, 1, 15)) == date(2025, 12, 1)
     assert monthly.week_ranges(OCTOBER) == [(1, 7), (8, 14), (15, 21), (22, 28), (29, 31)]
     assert monthly.week_ranges(date(2026, 2, 1)) == [(1, 7), (8, 14), (15, 21), (22, 28)]
     assert monthly.per_week([date(2026, 10, 1), date(2026, 10, 7), date(2026, 10, 8), date(2026, 10, 31)],
@@ -373,7 +374,7 @@ def test_every_demo_clients_report_of_last_month_prints_without_a_box(app, db, t
     result = app.test_cli_runner().invoke(args=["seed-demo", "--clients", "40", "--seed", "3"])
     assert result.exit_code == 0, result.output
     with app.test_request_context():
-        month = monthly.previous_month(local_today())
+        month = dates.previous_month(local_today())
         ids = _db.session.execute(monthly.clients_with_activity(month, None)).scalars().all()
         assert len(ids) >= 10
         for client_id in ids:

@@ -1,10 +1,12 @@
 """KPI definitions (seed 003 表4): plain functions over a period (a month, a quarter, a year) and a scope (the
 team, or the clients one rep owns), each an aggregate in SQL, its definition in its docstring. A rate whose
 denominator is empty is None ("—"), never a division by zero."""
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
 from app.archive.models import Client
@@ -139,3 +141,41 @@ def net_promoter_score(period: Period, rep_id: int | None = None) -> Figure:
                   Survey.client_id, rep_id)
     promoters, detractors, answers = db.session.execute(stmt).one()
     return Figure(nps_from_counts(promoters, detractors, answers), promoters - detractors, answers)
+
+
+# --- The catalogue ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI as the dashboard, the targets and the review (复盘) show it: ``measure(period, rep_id)``; ``unit``
+    says how to print the value (count, rate, money, score — NPS −100…100 — or mean — a 1–5 score)."""
+
+    key: str
+    label: str
+    definition: str
+    measure: Callable[[Period, int | None], Figure]
+    unit: str
+
+
+def catalogue() -> list[Kpi]:
+    """Every KPI in the order the dashboard and the review list them (labels in the request's language)."""
+    return [
+        Kpi("new_clients", _("New clients"), _("Clients added to the archive in the period."), new_clients, "count"),
+        Kpi("deal_conversion", _("Deal conversion rate"),
+            _("Deals won over deals closed (won or lost) in the period."), deal_conversion, "rate"),
+        Kpi("average_contract_value", _("Average contract value"),
+            _("The contracts signed in the period: their total over their number."), average_contract_value,
+            "money"),
+        Kpi("repurchase", _("Repurchase rate"),
+            _("Of the clients with a contract signed by the period's end, the share with two or more."),
+            repurchase, "rate"),
+        Kpi("collected_vs_due", _("Collected vs due"),
+            _("Money received in the period over the milestones falling due in it."), collected_vs_due, "rate"),
+        Kpi("nps", _("Net promoter score"),
+            _("Promoters (9–10) minus detractors (0–6), as shares of the surveys answered in the period."),
+            net_promoter_score, "score"),
+    ]
+
+
+def by_key() -> dict[str, Kpi]:
+    return {kpi.key: kpi for kpi in catalogue()}

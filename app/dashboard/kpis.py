@@ -7,15 +7,22 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, literal, or_, select
 
+from app.archive.enums import LeadSource, Lifecycle
 from app.archive.models import Client
-from app.complaints.models import Survey
+from app.complaints.churn import ChurnRecord, days_after
+from app.complaints.enums import ChurnOutcome
+from app.complaints.models import Complaint, Survey
 from app.complaints.surveys import nps_from_counts
+from app.core.clock import local_today
 from app.core.dates import next_month
 from app.deals.enums import DealStage
-from app.deals.models import Contract, Deal, Milestone, Receipt
+from app.deals.models import Contract, Deal, Milestone, Receipt, Referral
 from app.extensions import db
+from app.visits.enums import CHANNEL_OF, Channel, InteractionStatus, Method
+from app.visits.models import ClientCadence, Interaction
+from app.visits.regime import band_bounds
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,9 @@ class Figure:
     value: Decimal | int | None
     numerator: Decimal | int | None = None
     denominator: Decimal | int | None = None
+
+
+METHODS_OF = {channel: [m for m, c in CHANNEL_OF.items() if c == channel] for channel in Channel}
 
 
 def _rate(numerator, denominator) -> Figure:
@@ -143,6 +153,133 @@ def net_promoter_score(period: Period, rep_id: int | None = None) -> Figure:
     return Figure(nps_from_counts(promoters, detractors, answers), promoters - detractors, answers)
 
 
+def _active_at(moment: datetime):
+    """A client on the books at a moment: created before it, not deleted, and not lost by then — no churn record
+    dated before it unless the client was won back before it too."""
+    lost = (select(ChurnRecord.id).where(
+        ChurnRecord.client_id == Client.id, ChurnRecord.deleted_at.is_(None), ChurnRecord.lost_on < moment.date(),
+        or_(ChurnRecord.outcome != ChurnOutcome.WON_BACK, ChurnRecord.outcome_on.is_(None),
+            ChurnRecord.outcome_on >= moment.date())).exists())
+    return and_(Client.deleted_at.is_(None), Client.created_at < moment, ~lost)
+
+
+def _clients(rep_id: int | None, *conditions):
+    stmt = select(func.count(Client.id)).where(*conditions)
+    return stmt.where(Client.owner_id == rep_id) if rep_id is not None else stmt
+
+
+def retention(period: Period, rep_id: int | None = None) -> Figure:
+    """Of the clients on the books when the period began (not lost by churn records), the share still on the books
+    when it ended."""
+    start, after = period.moments
+    kept, at_start = db.session.execute(_clients(rep_id, _active_at(start)).with_only_columns(
+        func.count(Client.id).filter(_active_at(after)), func.count(Client.id))).one()
+    return _rate(kept, at_start)
+
+
+def average_contribution(period: Period, rep_id: int | None = None) -> Figure:
+    """Money received in the period over the clients on the books at its end."""
+    received = db.session.scalar(_owned(
+        select(func.coalesce(func.sum(Receipt.amount), 0)).join(Milestone, Milestone.id == Receipt.milestone_id)
+        .join(Contract, and_(Contract.id == Milestone.contract_id, Contract.deleted_at.is_(None)))
+        .where(Receipt.deleted_at.is_(None), Receipt.received_on.between(period.start, period.end)),
+        Contract.client_id, rep_id))
+    clients = db.session.scalar(_clients(rep_id, _active_at(period.moments[1])))
+    figure = _rate(received, clients)
+    return Figure(figure.value.quantize(Decimal("0.01")) if figure.value is not None else None, Decimal(received),
+                  clients)
+
+
+def referral_rate(period: Period, rep_id: int | None = None) -> Figure:
+    """Of the clients added in the period, the share introduced by another client (a referral names them, or
+    their lead source is a referral)."""
+    start, after = period.moments
+    referred = or_(Client.lead_source == LeadSource.REFERRAL, select(Referral.id).where(
+        Referral.referred_client_id == Client.id, Referral.deleted_at.is_(None)).exists())
+    stmt = _clients(rep_id, Client.deleted_at.is_(None), Client.created_at >= start, Client.created_at < after)
+    by_referral, added = db.session.execute(stmt.with_only_columns(func.count(Client.id).filter(referred),
+                                                                   func.count(Client.id))).one()
+    return _rate(by_referral, added)
+
+
+def _checked_on(period: Period) -> date:
+    """The day a clock is read for a period: its last day, or today while it runs."""
+    return min(period.end, local_today())
+
+
+def _before_end_of(day: date):
+    return datetime.combine(day + timedelta(days=1), datetime.min.time())
+
+
+def _touched_since(channel: Channel, day: date, interval):
+    """A done touch on the channel no more than ``interval`` days before ``day``."""
+    return select(Interaction.id).where(
+        Interaction.client_id == Client.id, Interaction.status == InteractionStatus.DONE,
+        Interaction.deleted_at.is_(None), Interaction.method.in_(METHODS_OF[channel]),
+        Interaction.done_at < _before_end_of(day), days_after(func.date(Interaction.done_at), interval) >= day
+    ).exists()
+
+
+def visits_on_schedule(period: Period, rep_id: int | None = None) -> Figure:
+    """Of the clients under the return-visit regime (not lost, with a cadence), the share with no clock overdue at
+    the period's end (today while it runs): every channel touched within its interval, or the client newer than
+    it. Today, the others are the overdue return-visit list."""
+    day = _checked_on(period)
+    created_on = func.date(Client.created_at)
+    met = [or_(interval.is_(None), days_after(created_on, interval) >= day, _touched_since(channel, day, interval))
+           for channel, interval in ((Channel.PHONE, ClientCadence.phone_interval),
+                                     (Channel.ONSITE, ClientCadence.onsite_interval))]
+    stmt = (_clients(rep_id, Client.deleted_at.is_(None), Client.status != Lifecycle.LOST,
+                     Client.created_at < _before_end_of(day),
+                     or_(ClientCadence.phone_interval.is_not(None), ClientCadence.onsite_interval.is_not(None)))
+            .join(ClientCadence, ClientCadence.client_id == Client.id))
+    on_time, due = db.session.execute(stmt.with_only_columns(func.count(Client.id).filter(and_(*met)),
+                                                             func.count(Client.id))).one()
+    return _rate(on_time, due)
+
+
+def sla_compliance(period: Period, rep_id: int | None = None) -> Figure:
+    """Of the complaints resolved in the period, the share that met every SLA clock (response, plan, resolution)."""
+    start, after = period.moments
+    met = and_(*[or_(due.is_(None), done <= due) for done, due in (
+        (Complaint.responded_at, Complaint.response_due_at), (Complaint.plan_at, Complaint.plan_due_at),
+        (Complaint.resolved_at, Complaint.resolution_due_at))])
+    stmt = _owned(select(func.count(Complaint.id).filter(met), func.count(Complaint.id))
+                  .where(Complaint.deleted_at.is_(None), Complaint.resolved_at >= start, Complaint.resolved_at < after),
+                  Complaint.client_id, rep_id)
+    on_time, resolved = db.session.execute(stmt).one()
+    return _rate(on_time, resolved)
+
+
+def average_satisfaction(period: Period, rep_id: int | None = None) -> Figure:
+    """The mean of the four 1–5 scores (product, service response, value, cooperation) of the surveys answered in
+    the period."""
+    start, after = period.moments
+    scores = (Survey.product_quality, Survey.service_response, Survey.value_for_money, Survey.cooperation)
+    stmt = _owned(select(sum((func.coalesce(func.sum(score), 0) for score in scores), start=literal(0)),
+                         sum((func.count(score) for score in scores), start=literal(0)))
+                  .where(Survey.deleted_at.is_(None), Survey.answered_at >= start, Survey.answered_at < after),
+                  Survey.client_id, rep_id)
+    total, answers = db.session.execute(stmt).one()
+    figure = _rate(total, answers)
+    return Figure(figure.value.quantize(Decimal("0.01")) if figure.value is not None else None, total, answers)
+
+
+def deep_share(period: Period, rep_id: int | None = None) -> Figure:
+    """The 5-3-2 rule's first band: of the clients under the regime (not lost), the share with a done touch within
+    the deep band's days (30 unless set) of the period's end (today while it runs)."""
+    day = _checked_on(period)
+    touched = select(Interaction.id).where(
+        Interaction.client_id == Client.id, Interaction.status == InteractionStatus.DONE,
+        Interaction.deleted_at.is_(None), Interaction.method != Method.NOTE,
+        Interaction.done_at >= band_bounds(day)["deep"], Interaction.done_at < _before_end_of(day)).exists()
+    stmt = _clients(rep_id, Client.deleted_at.is_(None), Client.status != Lifecycle.LOST,
+                    Client.created_at < _before_end_of(day))
+    deep, clients = db.session.execute(stmt.with_only_columns(func.count(Client.id).filter(touched),
+                                                              func.count(Client.id))).one()
+    return _rate(deep, clients)
+
+
 # --- The catalogue ------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -174,6 +311,26 @@ def catalogue() -> list[Kpi]:
         Kpi("nps", _("Net promoter score"),
             _("Promoters (9–10) minus detractors (0–6), as shares of the surveys answered in the period."),
             net_promoter_score, "score"),
+        Kpi("retention", _("Retention rate"), _("Of the clients on the books when the period began (not lost by "
+                                                "churn records), the share still on the books when it ended."),
+            retention, "rate"),
+        Kpi("average_contribution", _("Average contribution per client"),
+            _("Money received in the period over the clients on the books at its end."), average_contribution,
+            "money"),
+        Kpi("referral_rate", _("Referral rate"),
+            _("Of the clients added in the period, the share introduced by another client."), referral_rate, "rate"),
+        Kpi("visits_on_schedule", _("Return visits on schedule"),
+            _("Of the clients under the return-visit regime, the share with no clock overdue at the period's end "
+              "(today while it runs)."), visits_on_schedule, "rate"),
+        Kpi("deep_share", _("Deeply maintained (5-3-2)"),
+            _("Of the clients not lost, the share touched within the deep band's days of the period's end; the "
+              "5-3-2 rule aims at 50%."), deep_share, "rate"),
+        Kpi("sla_compliance", _("Complaint SLA compliance"),
+            _("Of the complaints resolved in the period, the share that met every SLA clock."), sla_compliance,
+            "rate"),
+        Kpi("satisfaction", _("Average satisfaction"),
+            _("The mean of the four 1–5 scores of the surveys answered in the period."), average_satisfaction,
+            "mean"),
     ]
 
 

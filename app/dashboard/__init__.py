@@ -1,4 +1,4 @@
-"""Today (and, later, the dashboards): on top of the domains; nothing imports it."""
+"""Today, the dashboard, KPI targets and reviews (复盘): on top of the domains; nothing imports it."""
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
@@ -10,3 +10,4 @@ bp = Blueprint("dashboard", __name__, template_folder="templates")
 from app.dashboard import routes  # noqa: E402,F401
 
 nav_entry("dashboard.today", _l("Today"), EVERYONE, order=10)
+nav_entry("dashboard.overview", _l("Dashboard"), EVERYONE, order=15)

@@ -1,13 +1,22 @@
-"""Today: the page a user opens first; each domain adds its sections (core.plugins.today_section)."""
+"""Today, the page a user opens first (each domain adds its sections through core.plugins.today_section), and the
+dashboard: KPIs against targets and where the team — or one rep's book — stands."""
+from datetime import timedelta
+
+from flask import abort, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from app.archive.models import Client
-from app.core.clock import local_today
+from app.core.access import MANAGERS, Role, has_role
+from app.core.clock import local_now, local_today
+from app.core.forms import whole_number
 from app.core.htmx import render
+from app.core.models import User
 from app.core.plugins import page, today_sections
 from app.core.scoping import visible
-from app.dashboard import bp
+from app.dashboard import bp, panels
+from app.dashboard.targets import PeriodKind, parse_period, period_label, period_of, period_text, scorecard
 from app.extensions import db
 
 
@@ -24,3 +33,47 @@ def today_page(status: int = 200, **overrides):
     return render("dashboard/today.html", status=status, today=day,
                   sections=today_sections(day, current_user, **overrides),
                   client_count=db.session.scalar(visible(select(func.count(Client.id)), Client, current_user)))
+
+
+def _rep():
+    """Whose dashboard: a sales rep always their own; anyone else the team's or, asked for, one rep's (a user who
+    is not a rep answers 404)."""
+    if current_user.role == Role.SALES:
+        if request.args.get("rep") not in (None, "", str(current_user.id)):
+            abort(404)
+        return current_user
+    rep_id = whole_number(request.args.get("rep"))
+    if not rep_id:
+        return None
+    return db.session.scalar(select(User).where(User.id == rep_id, User.role == Role.SALES)) or abort(404)
+
+
+@bp.get("/dashboard/")
+@login_required
+def overview():
+    today, now = local_today(), local_now()
+    kind = request.args.get("kind") if request.args.get("kind") in PeriodKind._value2member_map_ else "month"
+    typed = (request.args.get("period") or "").strip()
+    period = parse_period(kind, typed) if typed else period_of(kind, today)
+    error = None if period else _("Write the period as 2026-11, 2026-Q4 or 2026, matching the kind chosen.")
+    period = period or period_of(kind, today)
+    rep = _rep()
+    scope = rep or current_user
+    owner_id = rep.id if rep and current_user.sees_all_clients else None  # the lists' owner filter
+    reps = (None if current_user.role == Role.SALES else db.session.execute(
+        select(User).where(User.role == Role.SALES, User.active.is_(True)).order_by(User.display_name)).scalars().all())
+    links = [(endpoint, text) for endpoint, text, roles in (
+        ("dashboard.targets", _("Set targets"), MANAGERS), ("dashboard.reviews", _("Reviews"), (Role.ADMIN, Role.MANAGER, Role.SALES)))
+        if has_role(current_user, roles)]
+    recency = panels.five_three_two(scope, today, owner_id)
+    return render(
+        "dashboard/overview.html", status=400 if error else 200, kind=kind, kinds=[(k.value, k.label) for k in PeriodKind],
+        typed_period=typed if error else period_text(period), period_error=error, period_name=period_label(period),
+        previous_name=period_label(period.previous()), rep=rep, reps=reps, owner_id=owner_id, links=links,
+        scorecard=scorecard(period, rep.id if rep else None), today=today,
+        week_start=today - timedelta(days=today.weekday()),
+        funnel=panels.funnel(scope, today, owner_id), recency=recency,
+        benchmark=[float(panels.BENCHMARK[band]) for band in panels.BANDS],
+        overdue=panels.overdue_by_rep(scope, today), ageing=panels.receivables_ageing(scope, today),
+        complaints=panels.overdue_complaints(scope, now), risks=panels.churn_risks(scope, today, now),
+        activity=panels.team_activity(scope, today))

@@ -86,9 +86,7 @@ class Column:
 def board(user, filters: DealFilters, today: date) -> list[Column]:
     """The board's columns: count and amount of every column from one aggregate query, and the first cards of
     every column (next step first) from one windowed query."""
-    totals = {row.stage: row for row in db.session.execute(
-        _filtered(select(Deal.stage, func.count().label("count"), func.sum(Deal.amount).label("amount")),
-                  user, filters, today).where(_on_board(today)).group_by(Deal.stage))}
+    totals = stage_totals(user, filters, today, _on_board(today))
     rank = func.row_number().over(partition_by=Deal.stage, order_by=(Deal.next_date, Deal.id)).label("rank")
     ranked = _filtered(select(Deal.id, rank), user, filters, today).where(_on_board(today)).subquery()
     cards = db.session.execute(select(Deal).join(ranked, ranked.c.id == Deal.id)
@@ -97,6 +95,13 @@ def board(user, filters: DealFilters, today: date) -> list[Column]:
     return [Column(stage, totals[stage].count if stage in totals else 0,
                    Decimal(totals[stage].amount or 0) if stage in totals else Decimal("0"),
                    [deal for deal in cards if deal.stage is stage]) for stage in BOARD_STAGES]
+
+
+def stage_totals(user, filters: DealFilters, today: date, *conditions) -> dict:
+    """{stage: row with its count and amount} of the deals the list would show with these filters."""
+    return {row.stage: row for row in db.session.execute(
+        _filtered(select(Deal.stage, func.count().label("count"), func.sum(Deal.amount).label("amount")),
+                  user, filters, today).where(*conditions).group_by(Deal.stage))}
 
 
 def deal_list(user, filters: DealFilters, today: date) -> Select:

@@ -43,9 +43,10 @@ class OverdueClient:
         return max(clock.days_overdue for clock in self.clocks.values())
 
 
-def overdue_query(user, today: date, channel: Channel | None = None, group: str | None = None) -> Select:
-    """Clients the user may see that are overdue on a clock (or on the one asked for), not lost clients, one row
-    each, the most overdue first (within a group), with their next planned visit."""
+def overdue_query(user, today: date, channel: Channel | None = None, group: str | None = None,
+                  owner_id: int | None = None) -> Select:
+    """Clients the user may see (of one owner, if asked) that are overdue on a clock (or on the one asked for), not
+    lost clients, one row each, the most overdue first (within a group), with their next planned visit."""
     # The earliest due date of the clocks asked for, each kept in client_cadence with its own index.
     earliest = getattr(ClientCadence, f"{channel.value}_due_on") if channel else ClientCadence.due_on
     booked = (select(func.min(Interaction.planned_at)).where(
@@ -54,15 +55,17 @@ def overdue_query(user, today: date, channel: Channel | None = None, group: str 
     stmt = (visible(select(Client, ClientCadence, booked.label("planned_at")), Client, user)
             .join(ClientCadence, ClientCadence.client_id == Client.id)
             .where(Client.status != Lifecycle.LOST, earliest < today))
+    if owner_id:
+        stmt = stmt.where(Client.owner_id == owner_id)
     if group == "owner":
         stmt = stmt.outerjoin(User, User.id == Client.owner_id)
     return stmt.order_by(*([GROUPS[group]] if group else []), earliest, Client.pinyin)
 
 
 def overdue(user, today: date, channel: Channel | None = None, group: str | None = None, page: int = 1,
-            per_page: int = 100) -> Page:
+            per_page: int = 100, owner_id: int | None = None) -> Page:
     """One page of overdue clients (OverdueClient items) and how many there are (up to the count cap)."""
-    found = paginate(overdue_query(user, today, channel, group), page, per_page, rows=True)
+    found = paginate(overdue_query(user, today, channel, group, owner_id), page, per_page, rows=True)
     items = []
     for client, cadence, planned_at in found.items:
         clocks = {}

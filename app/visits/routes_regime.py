@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.core.clock import local_today
-from app.core.forms import edit_page, form_status
+from app.core.forms import edit_page, form_status, whole_number
 from app.core.htmx import render, saved
 from app.core.models import put_setting
 from app.core.paging import page_number
@@ -30,11 +30,12 @@ def overdue():
     channel = request.args.get("channel")
     channel = Channel(channel) if channel in Channel._value2member_map_ else None
     group = request.args.get("group", "owner") if request.args.get("group") in regime.GROUPS else "owner"
-    late = regime.overdue(current_user, local_today(), channel, group, page_number(), OVERDUE_PAGE)
+    owner_id = whole_number(request.args.get("owner")) if current_user.sees_all_clients else None
+    late = regime.overdue(current_user, local_today(), channel, group, page_number(), OVERDUE_PAGE, owner_id)
     key = (lambda item: item.client.owner.display_name if item.client.owner else "—") if group == "owner" else (
         lambda item: item.client.value_grade.value if item.client.value_grade else "—")
     groups = [(name, list(items)) for name, items in groupby(late.items, key=key)]
-    return render("visits/overdue.html", groups=groups, group=group, channel=channel, page=late,
+    return render("visits/overdue.html", groups=groups, group=group, channel=channel, page=late, owner=owner_id,
                   channels=[channel] if channel else list(Channel))
 
 

@@ -11,3 +11,9 @@ from app.dashboard import routes  # noqa: E402,F401
 
 nav_entry("dashboard.today", _l("Today"), EVERYONE, order=10)
 nav_entry("dashboard.overview", _l("Dashboard"), EVERYONE, order=15)
+
+from app.dashboard import routes_targets  # noqa: E402,F401
+from app.dashboard.targets import format_change, format_value  # noqa: E402
+
+bp.add_app_template_filter(format_value, "kpi_value")
+bp.add_app_template_filter(format_change, "kpi_change")

@@ -66,7 +66,8 @@ def overdue_by_rep(scope: User, today: date) -> list[Bar]:
     counts = db.session.execute(overdue_query(scope, today).with_only_columns(Client.owner_id, func.count())
                                 .group_by(Client.owner_id).order_by(None)).all()
     owners = [owner for owner, _count in counts if owner]
-    names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(owners)))) if owners else {}
+    names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(owners))).all()) \
+        if owners else {}
     return [Bar(names.get(owner, "—"), count, f"{count:,}", url_for("visits.overdue", owner=owner) if owner else None)
             for owner, count in sorted(counts, key=lambda row: (-row[1], names.get(row[0], "")))]
 

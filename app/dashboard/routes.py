@@ -63,11 +63,12 @@ def overview():
     reps = (None if current_user.role == Role.SALES else db.session.execute(
         select(User).where(User.role == Role.SALES, User.active.is_(True)).order_by(User.display_name)).scalars().all())
     links = [(endpoint, text) for endpoint, text, roles in (
-        ("dashboard.targets", _("Set targets"), MANAGERS), ("dashboard.reviews", _("Reviews"), (Role.ADMIN, Role.MANAGER, Role.SALES)))
-        if has_role(current_user, roles)]
+        ("dashboard.targets", _("Set targets"), MANAGERS),
+        ("dashboard.reviews", _("Reviews"), (Role.ADMIN, Role.MANAGER, Role.SALES))) if has_role(current_user, roles)]
     recency = panels.five_three_two(scope, today, owner_id)
     return render(
-        "dashboard/overview.html", status=400 if error else 200, kind=kind, kinds=[(k.value, k.label) for k in PeriodKind],
+        "dashboard/overview.html", status=400 if error else 200, kind=kind,
+        kinds=[(k.value, k.label) for k in PeriodKind],
         typed_period=typed if error else period_text(period), period_error=error, period_name=period_label(period),
         previous_name=period_label(period.previous()), rep=rep, reps=reps, owner_id=owner_id, links=links,
         scorecard=scorecard(period, rep.id if rep else None), today=today,

@@ -20,8 +20,9 @@ _numbers = iter(range(1, 10_000))
 
 def book(rep, clients: int) -> list:
     """A rep's book where every panel has something: grade A clients (called every 14 days) last called in
-    September (overdue), each with an open deal, every other one with a complaint past its response deadline, a
-    contract whose milestone is past due and a detractor's survey (churn risk), and a call done this week."""
+    September, each with an open deal; every other one overdue on its calls with a complaint past its response
+    deadline, a contract whose milestone is past due and a detractor's survey (churn risk), the others called this
+    week."""
     made = []
     for n in range(clients):
         client = ClientFactory(owner_id=rep.id, value_grade="A", created_at=datetime(2026, 1, 5, 9))
@@ -38,7 +39,8 @@ def book(rep, clients: int) -> list:
                                                                   "due_on": date(2026, 10, 1),
                                                                   "amount": D("30000.00")}]}, rep)
             db.session.add(Survey(client_id=client.id, nps=2, answered_at=NOW - timedelta(days=3)))
-        InteractionFactory(client_id=client.id, user_id=rep.id, done_at=NOW - timedelta(hours=1))
+        else:
+            InteractionFactory(client_id=client.id, user_id=rep.id, done_at=NOW - timedelta(hours=1))
         made.append(client)
     db.session.commit()
     return made
@@ -57,9 +59,81 @@ def test_the_manager_dashboard_runs_a_fixed_number_of_queries(client, db, login_
             assert response.status_code == 200
         return len(statements)
 
-    queries()  # settings and caches warm
+    queries()  # settings and caches warm (the churn-risk ranking is kept until the data changes)
     few = queries()
     book(rep, 12)
     book(make_user("sales"), 12)
+    queries()
     assert queries() == few
     assert client.get("/dashboard/?kind=quarter&period=2026-Q4").status_code == 200
+
+
+LIST_COUNTS = (r"共 ([\d,]+\+?) 个商机", r"共 ([\d,]+\+?) 个客户", r"共 ([\d,]+\+?) 条投诉",
+               r"([\d,]+\+?) 个客户有流失风险", r"逾期回访 <span class=\"muted\">\(([\d,]+\+?)\)</span>")
+
+
+def list_count(client, url: str) -> str:
+    html = client.get(url).get_data(as_text=True)
+    found = [m.group(1) for pattern in LIST_COUNTS if (m := re.search(pattern, html))]
+    assert len(found) == 1, url
+    return found[0]
+
+
+def drill_downs(html: str) -> list[tuple[str, str, str]]:
+    """(section, link, number) of every linked number on the dashboard's panels."""
+    found = []
+    for section, body in re.findall(r'<section class="card" id="(\w+)">(.*?)</section>', html, re.S):
+        for url, number in re.findall(r'<a (?:class="count" )?href="([^"]+)">([\d,.%]+)</a>', body):
+            found.append((section, unescape(url), number))
+    return found
+
+
+def panel_counts_equal_their_lists(client) -> dict[str, list[str]]:
+    html = client.get("/dashboard/").get_data(as_text=True)
+    seen: dict[str, list[str]] = {}
+    for section, url, number in drill_downs(html):
+        seen.setdefault(section, []).append(number)
+        if section in ("funnel", "overdue", "sla", "churn"):
+            assert list_count(client, url) == number, (section, url)
+    # 5-3-2: the bar is a share; the clients it stands for (the table's note) are the client list's count.
+    band_rows = r'<a href="(/clients/\?band=[^"]+)">[\d.]+%</a></td>\s*<td class="num">([\d,]+) ·'
+    for band_url, count in re.findall(band_rows, html):
+        assert list_count(client, unescape(band_url)) == count
+        seen.setdefault("recency-count", []).append(count)
+    return seen
+
+
+def test_each_number_is_the_count_of_its_list_and_a_rep_sees_only_their_own(client, db, login_as, today_is):
+    """Rep A's book of 5 (3 overdue, complaints, contracts, at risk) and rep B's of 8 (4 of each). A sees 5 open
+    deals, 3 overdue clients under their own name, 3 complaints, 3 at risk — none of B's; the manager sees both
+    books; every linked number equals the count of the list it opens."""
+    today_is(TODAY)
+    CadenceRuleFactory()
+    rep_b = make_user("sales", display_name="乙销售")
+    book(rep_b, 8)
+    rep_a = login_as("sales", display_name="甲销售")
+    book(rep_a, 5)
+    mine = panel_counts_equal_their_lists(client)
+    assert sum(int(n) for n in mine["funnel"]) == 5 and mine["funnel"].count("0") == len(mine["funnel"]) - 2
+    assert mine["overdue"] == ["3"] and mine["sla"] == ["3"] and mine["churn"] == ["3"]
+    assert sorted(mine["recency-count"], key=int) == ["0", "2", "3"]
+    html = client.get("/dashboard/").get_data(as_text=True)
+    assert "甲销售" in html and "乙销售" not in html
+    assert client.get(f"/dashboard/?rep={rep_b.id}").status_code == 404
+
+    client.post("/auth/logout")
+    login_as("manager")
+    team = panel_counts_equal_their_lists(client)
+    assert sum(int(n) for n in team["funnel"]) == 13
+    assert sorted(team["overdue"], key=int) == ["3", "4"] and team["sla"] == ["7"] and team["churn"] == ["7"]
+    html = client.get(f"/dashboard/?rep={rep_b.id}").get_data(as_text=True)
+    assert "甲销售" not in html.split('id="kpi-heading"')[1]
+    assert client.get(f"/dashboard/?rep={rep_b.id + 1000}").status_code == 404
+
+
+def test_a_period_that_does_not_parse_is_said_next_to_the_field(client, db, login_as):
+    login_as("manager")
+    response = client.get("/dashboard/?kind=quarter&period=2026-13")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="period-error"' in html and 'value="2026-13"' in html and "2026-Q4" in html

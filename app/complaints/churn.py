@@ -119,7 +119,8 @@ def client_churn_records(client: Client, user) -> list[ChurnRecord]:
 # --- Risk signals ---------------------------------------------------------------------------------------------
 
 class days_after(FunctionElement):
-    """A date column plus a whole number of days from another column, on SQLite and PostgreSQL."""
+    """A date column plus a whole number of days (negative: minus) from another column, on SQLite and
+    PostgreSQL."""
 
     type = Date()
     inherit_cache = True
@@ -134,7 +135,7 @@ def _days_after(element, compiler, **kw):
 @compiles(days_after, "sqlite")
 def _days_after_sqlite(element, compiler, **kw):
     day, days = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"date({day}, '+' || {days} || ' days')"
+    return f"date({day}, {days} || ' days')"  # "-14 days" as well as "14 days"
 
 
 def _signal(signal: RiskSignal, client_id, *conditions, client: int | None = None) -> Select:

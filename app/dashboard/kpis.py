@@ -216,19 +216,24 @@ def _touched_since(channel: Channel, day: date, interval):
     return select(Interaction.id).where(
         Interaction.client_id == Client.id, Interaction.status == InteractionStatus.DONE,
         Interaction.deleted_at.is_(None), Interaction.method.in_(METHODS_OF[channel]),
-        Interaction.done_at < _before_end_of(day), days_after(func.date(Interaction.done_at), interval) >= day
+        Interaction.done_at < _before_end_of(day), Interaction.done_at >= days_after(literal(day), -interval)
     ).exists()
 
 
 def visits_on_schedule(period: Period, rep_id: int | None = None) -> Figure:
     """Of the clients under the return-visit regime (not lost, with a cadence), the share with no clock overdue at
     the period's end (today while it runs): every channel touched within its interval, or the client newer than
-    it. Today, the others are the overdue return-visit list."""
+    it. Today's reading comes from client_cadence (the others are exactly the overdue list); a past day's from the
+    visits done by then."""
     day = _checked_on(period)
-    created_on = func.date(Client.created_at)
-    met = [or_(interval.is_(None), days_after(created_on, interval) >= day, _touched_since(channel, day, interval))
-           for channel, interval in ((Channel.PHONE, ClientCadence.phone_interval),
-                                     (Channel.ONSITE, ClientCadence.onsite_interval))]
+    clocks = ((Channel.PHONE, ClientCadence.phone_interval, ClientCadence.phone_due_on),
+              (Channel.ONSITE, ClientCadence.onsite_interval, ClientCadence.onsite_due_on))
+    if day == local_today():
+        met = [or_(due.is_(None), due >= day) for _channel, _interval, due in clocks]
+    else:
+        created_on = func.date(Client.created_at)
+        met = [or_(interval.is_(None), days_after(created_on, interval) >= day, _touched_since(channel, day, interval))
+               for channel, interval, _due in clocks]
     stmt = (_clients(rep_id, Client.deleted_at.is_(None), Client.status != Lifecycle.LOST,
                      Client.created_at < _before_end_of(day),
                      or_(ClientCadence.phone_interval.is_not(None), ClientCadence.onsite_interval.is_not(None)))
@@ -267,18 +272,23 @@ def average_satisfaction(period: Period, rep_id: int | None = None) -> Figure:
 
 def deep_share(period: Period, rep_id: int | None = None) -> Figure:
     """The 5-3-2 rule's first band: of the clients under the regime (not lost), the share with a done touch within
-    the deep band's days (30 unless set) of the period's end (today while it runs)."""
+    the deep band's days (30 unless set) of the period's end (today while it runs: the 5-3-2 page's deep band,
+    from client_cadence; a past day: from the visits done by then)."""
     day = _checked_on(period)
-    touched = select(Interaction.id).where(
-        Interaction.client_id == Client.id, Interaction.status == InteractionStatus.DONE,
-        Interaction.deleted_at.is_(None), Interaction.method != Method.NOTE,
-        Interaction.done_at >= band_bounds(day)["deep"], Interaction.done_at < _before_end_of(day)).exists()
-    stmt = _clients(rep_id, Client.deleted_at.is_(None), Client.status != Lifecycle.LOST,
-                    Client.created_at < _before_end_of(day))
+    since = band_bounds(day)["deep"]
+    if day == local_today():
+        touched = ClientCadence.last_touch_at >= since
+    else:
+        touched = select(Interaction.id).where(
+            Interaction.client_id == Client.id, Interaction.status == InteractionStatus.DONE,
+            Interaction.deleted_at.is_(None), Interaction.method != Method.NOTE,
+            Interaction.done_at >= since, Interaction.done_at < _before_end_of(day)).exists()
+    stmt = (_clients(rep_id, Client.deleted_at.is_(None), Client.status != Lifecycle.LOST,
+                     Client.created_at < _before_end_of(day))
+            .outerjoin(ClientCadence, ClientCadence.client_id == Client.id))
     deep, clients = db.session.execute(stmt.with_only_columns(func.count(Client.id).filter(touched),
                                                               func.count(Client.id))).one()
     return _rate(deep, clients)
-
 
 # --- The catalogue ------------------------------------------------------------------------------------------
 

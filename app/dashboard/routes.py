@@ -3,12 +3,14 @@ dashboard: KPIs against targets and where the team — or one rep's book — sta
 from datetime import timedelta
 
 from flask import abort, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from app.archive.models import Client
 from app.core.access import MANAGERS, Role, has_role
+from app.core.cache import Cache
 from app.core.clock import local_now, local_today
 from app.core.forms import whole_number
 from app.core.htmx import render
@@ -33,6 +35,15 @@ def today_page(status: int = 200, **overrides):
     return render("dashboard/today.html", status=status, today=day,
                   sections=today_sections(day, current_user, **overrides),
                   client_count=db.session.scalar(visible(select(func.count(Client.id)), Client, current_user)))
+
+
+SCORECARDS = Cache(size=32)
+
+
+def cached_scorecard(period, rep_id: int | None, today):
+    """The KPI cards: some 30 aggregates over the archive, kept until any change is committed (or the day turns),
+    so the managers opening the dashboard through the day read them once between changes."""
+    return SCORECARDS.get(("scorecard", period, rep_id, today, str(get_locale())), lambda: scorecard(period, rep_id))
 
 
 def _rep():
@@ -71,7 +82,7 @@ def overview():
         kinds=[(k.value, k.label) for k in PeriodKind],
         typed_period=typed if error else period_text(period), period_error=error, period_name=period_label(period),
         previous_name=period_label(period.previous()), rep=rep, reps=reps, owner_id=owner_id, links=links,
-        scorecard=scorecard(period, rep.id if rep else None), today=today,
+        scorecard=cached_scorecard(period, rep.id if rep else None, today), today=today,
         week_start=today - timedelta(days=today.weekday()),
         funnel=panels.funnel(scope, today, owner_id), recency=recency,
         benchmark=[float(panels.BENCHMARK[band]) for band in panels.BANDS],

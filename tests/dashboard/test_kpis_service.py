@@ -30,6 +30,7 @@ from tests.factories import CadenceRuleFactory, ClientFactory, InteractionFactor
 OCTOBER, NOVEMBER = Period.month(2026, 10), Period.month(2026, 11)
 Q4 = Period.quarter(2026, 4)
 JANUARY = datetime(2026, 1, 5, 9)
+UNTIL_25TH = Period("month", date(2026, 11, 1), date(2026, 11, 25))  # read on the 25th from a later day
 
 
 def _churn(client, lost_on: date, outcome=ChurnOutcome.PENDING, outcome_on=None):
@@ -119,6 +120,9 @@ def test_return_visits_on_schedule_agree_with_the_overdue_list(db, today_is):
     assert overdue == figure.denominator - figure.numerator
     assert (visits_on_schedule(OCTOBER).numerator, visits_on_schedule(OCTOBER).denominator) == (0, 3)
     assert visits_on_schedule(NOVEMBER, make_user("sales").id).value is None
+    # Read again from the visits done, a day later: the history agrees with client_cadence.
+    today_is(date(2026, 11, 26))
+    assert visits_on_schedule(UNTIL_25TH) == figure
 
 
 def test_deep_share_is_the_first_band_of_five_three_two(db, today_is):
@@ -139,6 +143,8 @@ def test_deep_share_is_the_first_band_of_five_three_two(db, today_is):
     db.session.commit()
     assert (deep_share(NOVEMBER).numerator, deep_share(NOVEMBER).denominator) == (3, 5)
     assert deep_share(OCTOBER).value == D("0")
+    today_is(date(2026, 11, 26))  # read from the visits done: the same
+    assert (deep_share(UNTIL_25TH).numerator, deep_share(UNTIL_25TH).denominator) == (3, 5)
 
 
 def _complaint(client, n: int, resolved: datetime, **dues) -> Complaint:

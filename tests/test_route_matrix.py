@@ -36,6 +36,7 @@ from app.complaints.models import Survey
 from app.core.models import Role
 from app.core.sequences import next_number
 from app.core.workdays import WorkdayOverride
+from app.dashboard.targets import Review
 from app.deals import referrals
 from app.deals import services as deal_services
 from app.deals.contracts import add_receipt, create_contract
@@ -202,6 +203,9 @@ ROUTES = {
     "reports.product_update_delete": managers_only(ids("product_update")),
     # The month's service reports of all clients: managers' (DESIGN.md: a rep prints only their own clients').
     "reports.batch_run": managers_only(lambda world: {"run_id": world.batch_run.id}),
+    # A review (复盘) of a rep's scope: admin and manager write any, a rep only their own, service none.
+    "dashboard.review": scoped(ids("review"), service=403, version=lambda world: world.review.version),
+    "dashboard.review_pdf": scoped(ids("review"), service=403),
 }
 
 
@@ -232,6 +236,7 @@ class World:
     touch: object  # a call done with the client, to link to the deal
     product_update: object  # the month's product update for every client's report
     batch_run: object  # a manager's run of the month's service reports (all clients)
+    review: object  # the review (复盘) of October 2026 for the rep's own scope
 
 
 OVERRIDE_DAYS = count()  # each world's override needs a date of its own
@@ -265,10 +270,11 @@ def build_world() -> World:
         survey=Survey(client_id=client.id, nps=9, answered_at=datetime(2026, 10, 1)), override=workday_override(),
         churn=churn_record(client), contract=_contract(client, owner), receipt=None, **_deal(client, owner),
         **_referral(client, owner), touch=InteractionFactory(client_id=client.id, user_id=owner.id),
-        product_update=ProductUpdate(month=date(2026, 10, 1), title="电子病历 5.2 发布"), batch_run=_batch_run())
+        product_update=ProductUpdate(month=date(2026, 10, 1), title="电子病历 5.2 发布"), batch_run=_batch_run(),
+        review=Review(period_kind="month", period_start=date(2026, 10, 1), rep_id=owner.id, lines={}))
     world.receipt = add_receipt(world.contract, {"milestone_id": world.contract.milestones[0].id,
                                                  "received_on": date(2026, 11, 20), "amount": Decimal("1.00")})
-    db.session.add_all([world.survey, world.product_update])
+    db.session.add_all([world.survey, world.product_update, world.review])
     db.session.commit()
     return world
 

@@ -73,11 +73,19 @@ def read_choice(args, user) -> Choice:
             abort(404)
         rep = str(user.id)
     rep_id = whole_number(rep) if rep else None
-    period = parse_period(kind, typed)
+    period = parse_period(kind, typed) or _converted(kind, typed)
+    typed = period_text(period) if period else typed
     error = "" if period else _("Write the period as 2026-11 (month), 2026-Q4 (quarter) or 2026 (year).")
     if rep and (rep_id is None or (has_role(user, MANAGERS) and rep_id not in dict(rep_choices()))):
         error = _("Choose the whole team or one of the sales reps offered.")
     return Choice(kind, typed, rep, period, rep_id, error)
+
+
+def _converted(kind: str, typed: str) -> Period | None:
+    """A period typed for another kind (2026-11 with the kind switched to quarter) becomes the one of ``kind``
+    it falls in, so switching the kind alone does not answer with an error."""
+    other = next(filter(None, (parse_period(name, typed) for name in PeriodKind._value2member_map_)), None)
+    return period_of(kind, other.start) if other else None
 
 
 def rep_choices() -> list[tuple[int, str]]:
@@ -144,7 +152,7 @@ class ReviewFields:
 
 def review_form(review: Review):
     class ReviewForm(VersionedFormMixin, FlaskForm):
-        summary = TextAreaField(_l("Summary"), validators=[Length(max=8000)], filters=[strip])
+        summary = TextAreaField(_l("Review summary"), validators=[Length(max=8000)], filters=[strip])
 
     names = ["summary"]
     for kpi in catalogue():
@@ -205,7 +213,8 @@ def _review_page(review: Review):
         return saved(url_for("dashboard.review", review_id=review.id), _("Review saved."))
     return render("dashboard/review.html", review=review, form=form, conflict=form.conflict,
                   lines=scorecard(review.period, review.rep_id), period_name=period_label(review.period),
-                  scope=scope_name(review), status=form_status(form))
+                  previous_name=period_label(review.period.previous()), scope=scope_name(review),
+                  status=form_status(form))
 
 
 @bp.get("/dashboard/reviews/<int:review_id>.pdf")
@@ -214,5 +223,6 @@ def review_pdf(review_id: int):
     review = get_or_404(Review, review_id)
     period_name, scope = period_label(review.period), scope_name(review)
     pdf = render_pdf("dashboard/review_print.html", review=review, lines=scorecard(review.period, review.rep_id),
-                     period_name=period_name, scope=scope, printed_on=local_today())
+                     period_name=period_name, previous_name=period_label(review.period.previous()), scope=scope,
+                     printed_on=local_today())
     return pdf_response(pdf, f"{_('Review')}-{scope}-{period_text(review.period)}.pdf")

@@ -74,7 +74,7 @@ class Review(RecordMixin, db.Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=lambda: [Review.created_by_id])
 
     field_labels = {"period_kind": _l("Period kind"), "period_start": _l("Period start"), "rep_id": _l("Sales rep"),
-                    "summary": _l("Summary"), "lines": _l("Variance analysis and improvement measures")}
+                    "summary": _l("Review summary"), "lines": _l("Variance analysis and improvement measures")}
     audit_references = {"rep_id": (User, User.display_name)}
 
     @classmethod

@@ -242,3 +242,9 @@ def test_the_period_name_in_chinese(app):
     with app.test_request_context():
         assert period_label(Period.quarter(2026, 4)) == "2026年第4季度"
         assert period_label(Period.year(2026)) == "2026年" and period_label(OCTOBER) == "2026-10"
+
+
+def test_switching_the_kind_alone_takes_the_period_the_typed_one_falls_in(client, login_as, db):
+    login_as("manager")
+    html = client.get("/dashboard/targets?kind=quarter&period=2026-11").get_data(as_text=True)
+    assert "2026年第4季度" in html and 'value="2026-Q4"' in html

@@ -198,6 +198,8 @@ ROUTES = {
     # Documents: whoever sees the client prints its service report (the survey link on it may be issued).
     "reports.service_report": scoped(lambda world: {"client_id": world.client.id, "month": "2026-10"}, service=OK),
     "reports.service_report_pick": scoped(ids("client"), service=OK),
+    "reports.vip": scoped(ids("client"), service=OK),  # the quarterly VIP summary: whoever sees the client
+    "reports.vip_pdf": scoped(ids("client"), service=OK),
     "reports.product_update_edit": managers_only(ids("product_update"), month="2026-10", title="改名",
                                                  version=lambda world: world.product_update.version),
     "reports.product_update_delete": managers_only(ids("product_update")),

@@ -31,6 +31,40 @@ def previous_month(month: date) -> date:
     return (month.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
+# --- Quarters ---------------------------------------------------------------------------------------------------
+# A quarter is named by its first day, like a month: date(2026, 10, 1) is 2026-Q4 (seed 003: quarter on quarter).
+
+_QUARTER = re.compile(r"(\d{4})-[Qq]([1-4])", re.ASCII)
+
+
+def quarter_of(day: date) -> date:
+    """The first day of the quarter ``day`` falls in: 2026-11-15 → 2026-10-01."""
+    return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+def parse_quarter(text: str | None) -> date | None:
+    """'2026-Q4' → date(2026, 10, 1); None for anything else."""
+    found = _QUARTER.fullmatch(text or "")
+    if not found or not 2000 <= int(found[1]) <= 2100:
+        return None
+    return date(int(found[1]), int(found[2]) * 3 - 2, 1)
+
+
+def quarter_label(quarter: date) -> str:
+    """date(2026, 10, 1) → '2026-Q4'."""
+    return f"{quarter.year}-Q{(quarter.month - 1) // 3 + 1}"
+
+
+def next_quarter(quarter: date) -> date:
+    """The first day of the quarter after ``quarter``'s."""
+    return next_month(next_month(next_month(quarter_of(quarter))))
+
+
+def previous_quarter(quarter: date) -> date:
+    """The first day of the quarter before ``quarter``'s."""
+    return quarter_of(quarter_of(quarter) - timedelta(days=1))
+
+
 # --- Yearly dates -------------------------------------------------------------------------------------------
 
 def _solar_in_year(year: int, month: int, day: int) -> date:

@@ -8,4 +8,5 @@ from app.reports import (  # noqa: E402, F401
     routes_batch,  # the month's service reports as one ZIP, in the background
     routes_documents,  # the visit plan, the contract-tracking sheet, mailing labels
     routes_monthly,  # the service monthly report and the product updates it prints
+    routes_vip,  # the quarterly VIP summary of a client, its page and its PDF
 )

@@ -1,8 +1,10 @@
-"""The month's service reports of every client with activity, as one ZIP: a run renders each client's PDF into
-instance/reports/<YYYY-MM>/<run id>/, skipping the files already there, so a run a stopped process left resumes
-where it was; then it writes the ZIP beside that folder. The CLI renders through the same functions."""
+"""A batch of client documents as one ZIP: the month's service reports of every client with activity, or the
+quarter's summaries of every VIP client. A run renders each client's PDF into instance/reports/<period>/<run id>/,
+skipping the files already there, so a run a stopped process left resumes where it was; then it writes the ZIP
+beside that folder. The CLI renders through the same functions."""
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -16,10 +18,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.archive.models import Client
 from app.core import dates, links
 from app.core.clock import utcnow
+from app.core.dates import parse_quarter, quarter_label
 from app.core.enums import LabeledEnum
 from app.core.models import User, enum_column
 from app.extensions import db
-from app.reports import monthly
+from app.reports import monthly, vip
 
 STALE = timedelta(minutes=1)  # a running run without news for this long was left by a stopped process
 PROGRESS_EVERY = 5  # clients between two progress commits
@@ -35,13 +38,19 @@ class RunStatus(LabeledEnum):
 UNFINISHED = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
+class RunKind(LabeledEnum):
+    SERVICE_MONTHLY = "service_monthly", _l("Service monthly reports")
+    VIP_QUARTERLY = "vip_quarterly", _l("VIP quarterly summaries")
+
+
 class BatchRun(db.Model):
-    """One run of a month's service reports: who asked, how far it got."""
+    """One run of a batch (a month's service reports, a quarter's VIP summaries): who asked, how far it got."""
 
     __tablename__ = "service_report_runs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    month: Mapped[date] = mapped_column(index=True)  # the first day of the month
+    kind: Mapped[RunKind] = enum_column(RunKind, default=RunKind.SERVICE_MONTHLY, server_default="service_monthly")
+    month: Mapped[date] = mapped_column(index=True)  # the period's first day: the month's, or the quarter's
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[RunStatus] = enum_column(RunStatus, default=RunStatus.QUEUED)
     total: Mapped[int] = mapped_column(default=0)
@@ -61,9 +70,17 @@ class BatchRun(db.Model):
     def unfinished(self) -> bool:
         return self.status in UNFINISHED
 
+    @property
+    def period(self) -> str:
+        return DOCUMENTS[self.kind].period(self.month)
+
 
 def zip_name(month: date) -> str:
     return _("Service reports %(month)s", month=f"{month:%Y-%m}") + ".zip"
+
+
+def vip_zip_name(quarter: date) -> str:
+    return _("VIP quarterly summaries %(quarter)s", quarter=quarter_label(quarter)) + ".zip"
 
 
 def active_clients(month: date) -> list[Client]:
@@ -71,11 +88,32 @@ def active_clients(month: date) -> list[Client]:
     return list(db.session.scalars(select(Client).where(Client.id.in_(ids)).order_by(Client.id)))
 
 
-def named_reports(clients: list[Client], month: date) -> list[tuple[Client, str]]:
-    """Each client's report file name; a name two clients share gets the client's id added to the later one."""
+@dataclass(frozen=True)
+class Documents:
+    """What a kind of run renders for a period (named by its first day): for which clients, each one's file name
+    and PDF, the ZIP's name, and how the period is written (2026-10, 2026-Q4)."""
+
+    clients: Callable[[date], list[Client]]
+    filename: Callable[[Client, date], str]
+    pdf: Callable[[Client, date], bytes]
+    zip_name: Callable[[date], str]
+    period: Callable[[date], str]
+
+
+DOCUMENTS = {
+    RunKind.SERVICE_MONTHLY: Documents(active_clients, monthly.report_filename, monthly.service_report_pdf,
+                                       zip_name, lambda month: f"{month:%Y-%m}"),
+    RunKind.VIP_QUARTERLY: Documents(lambda _quarter: vip.vip_clients(), vip.summary_filename, vip.vip_summary_pdf,
+                                     vip_zip_name, quarter_label),
+}
+
+
+def named_reports(clients: list[Client], month: date,
+                  kind: RunKind = RunKind.SERVICE_MONTHLY) -> list[tuple[Client, str]]:
+    """Each client's file name; a name two clients share gets the client's id added to the later one."""
     seen, named = set(), []
     for client in clients:
-        name = monthly.report_filename(client, month)
+        name = DOCUMENTS[kind].filename(client, month)
         if name in seen:
             stem, dot, extension = name.rpartition(".")
             name = f"{stem}-{client.id}{dot}{extension}"
@@ -85,12 +123,14 @@ def named_reports(clients: list[Client], month: date) -> list[tuple[Client, str]
 
 
 def render_reports(month: date, folder: Path, base_url: str,
-                   on_progress: Callable[[int, int], None] | None = None) -> list[Path]:
-    """The month's reports as PDFs in ``folder``; a file already there is kept (it was rendered before a stop).
+                   on_progress: Callable[[int, int], None] | None = None,
+                   kind: RunKind = RunKind.SERVICE_MONTHLY) -> list[Path]:
+    """The period's documents as PDFs in ``folder``; a file already there is kept (it was rendered before a stop).
     A PDF is written under a temporary name first, so a stop mid-write leaves no truncated report behind. The
     survey links printed on them are made under ``base_url`` (the job has no request of its own)."""
     folder.mkdir(parents=True, exist_ok=True)
-    reports = named_reports(active_clients(month), month)
+    documents = DOCUMENTS[kind]
+    reports = named_reports(documents.clients(month), month, kind)
     paths = []
     if on_progress:
         on_progress(0, len(reports))
@@ -99,7 +139,7 @@ def render_reports(month: date, folder: Path, base_url: str,
         if not path.exists():
             part = path.with_name(path.name + ".part")
             with current_app.test_request_context(base_url=base_url):
-                part.write_bytes(monthly.service_report_pdf(client, month))
+                part.write_bytes(documents.pdf(client, month))
             db.session.commit()  # the survey link the report may have issued
             part.replace(path)
         paths.append(path)
@@ -119,19 +159,20 @@ def write_zip(paths: list[Path], target: Path) -> Path:
 
 
 def run_folder(run: BatchRun) -> Path:
-    return Path(current_app.instance_path) / "reports" / f"{run.month:%Y-%m}" / str(run.id)
+    return Path(current_app.instance_path) / "reports" / run.period / str(run.id)
 
 
 def zip_path(run: BatchRun) -> Path:
     return run_folder(run).with_suffix(".zip")
 
 
-def start_run(month: date, user, base_url: str) -> tuple[BatchRun, bool]:
-    """A new queued run for the month, or the run already under way for it (False: nothing started)."""
-    under_way = db.session.scalar(select(BatchRun).where(BatchRun.month == month, BatchRun.status.in_(UNFINISHED)))
+def start_run(month: date, user, base_url: str, kind: RunKind = RunKind.SERVICE_MONTHLY) -> tuple[BatchRun, bool]:
+    """A new queued run for the period, or the run already under way for it (False: nothing started)."""
+    under_way = db.session.scalar(select(BatchRun).where(BatchRun.kind == kind, BatchRun.month == month,
+                                                         BatchRun.status.in_(UNFINISHED)))
     if under_way:
         return under_way, False
-    run = BatchRun(month=month, requested_by_id=user.id, base_url=links.public_base() or base_url)
+    run = BatchRun(kind=kind, month=month, requested_by_id=user.id, base_url=links.public_base() or base_url)
     db.session.add(run)
     db.session.flush()
     return run, True
@@ -164,9 +205,9 @@ def run_batch(run_id: int) -> bool:
             db.session.commit()
 
     try:
-        write_zip(render_reports(run.month, run_folder(run), run.base_url, progress), zip_path(run))
+        write_zip(render_reports(run.month, run_folder(run), run.base_url, progress, run.kind), zip_path(run))
     except Exception as error:
-        current_app.logger.exception("service report run %s failed", run_id)
+        current_app.logger.exception("batch run %s failed", run_id)
         db.session.rollback()
         run.status, run.error = RunStatus.FAILED, (str(error) or type(error).__name__)[:500]
     else:
@@ -184,8 +225,9 @@ def recent_runs(limit: int = 20) -> Select:
     return select(BatchRun).order_by(BatchRun.id.desc()).limit(limit)
 
 
-def latest_done(month: date) -> BatchRun | None:
-    return db.session.scalar(select(BatchRun).where(BatchRun.month == month, BatchRun.status == RunStatus.DONE)
+def latest_done(month: date, kind: RunKind = RunKind.SERVICE_MONTHLY) -> BatchRun | None:
+    return db.session.scalar(select(BatchRun).where(BatchRun.kind == kind, BatchRun.month == month,
+                                                    BatchRun.status == RunStatus.DONE)
                              .order_by(BatchRun.id.desc()).limit(1))
 
 
@@ -202,3 +244,17 @@ def service_reports_command(month, outdir, base_url):
     paths = render_reports(first_day, outdir, base_url, lambda done, total: click.echo(f"{done}/{total}"))
     target = write_zip(paths, outdir / zip_name(first_day))
     click.echo(f"{len(paths)} reports, {target}")
+
+
+@click.command("vip-summaries")
+@click.option("--quarter", required=True, help="The quarter, as 2026-Q4.")
+@click.option("--outdir", required=True, type=click.Path(file_okay=False, path_type=Path))
+def vip_summaries_command(quarter, outdir):
+    """Render QUARTER's summary of every VIP client into OUTDIR, and their ZIP."""
+    first_day = parse_quarter(quarter)
+    if first_day is None:
+        raise click.BadParameter("give the quarter as YYYY-Qn, e.g. 2026-Q4", param_hint="--quarter")
+    paths = render_reports(first_day, outdir, links.public_base() or "http://127.0.0.1:5000/",
+                           lambda done, total: click.echo(f"{done}/{total}"), RunKind.VIP_QUARTERLY)
+    target = write_zip(paths, outdir / vip_zip_name(first_day))
+    click.echo(f"{len(paths)} summaries, {target}")

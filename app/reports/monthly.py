@@ -198,33 +198,34 @@ def figures(services: list[Interaction], issues: list[Issue], start: datetime, e
         resolution_on_time=(sum(1 for i in fixed if i.resolution_on_time), len(fixed)))
 
 
-def _services(client: Client, start: datetime, end: datetime) -> list[Interaction]:
+def services_done(client: Client, start: datetime, end: datetime) -> list[Interaction]:
     stmt = (select(Interaction).where(Interaction.client_id == client.id, _done_in(start, end))
             .order_by(Interaction.done_at, Interaction.id))
     return list(db.session.execute(stmt).scalars())
 
 
-def _issues(client: Client, start: datetime, end: datetime) -> list[Issue]:
+def issues_in(client: Client, start: datetime, end: datetime) -> list[Issue]:
+    """The client's complaints received in [start, end) or still open during it, with their SLA figures."""
     stmt = (select(Complaint).where(Complaint.client_id == client.id, _issues_in(start, end))
             .order_by(Complaint.received_at, Complaint.id))
     now, overrides = local_now(), load_overrides()
     return [_issue(complaint, now, overrides) for complaint in db.session.execute(stmt).scalars()]
 
 
-def _contracts(client: Client, month: date) -> list[Contract]:
-    """Contracts signed by the month's end and not yet accepted when it began: where delivery stands."""
+def contracts_in_delivery(client: Client, first: date, after: date) -> list[Contract]:
+    """Contracts signed before ``after`` and not yet accepted on ``first``: where delivery stands."""
     stmt = (select(Contract).where(Contract.client_id == client.id, Contract.deleted_at.is_(None),
-                                   Contract.signed_on < next_month(month),
-                                   or_(Contract.acceptance_actual.is_(None), Contract.acceptance_actual >= month))
+                                   Contract.signed_on < after,
+                                   or_(Contract.acceptance_actual.is_(None), Contract.acceptance_actual >= first))
             .order_by(Contract.signed_on, Contract.id))
     return list(db.session.execute(stmt).scalars())
 
 
-def _milestones_due(client: Client, month: date) -> list[tuple[Milestone, object]]:
-    """(milestone, what it still owes) of the client's milestones due in the month with money still owed."""
+def milestones_owed(client: Client, first: date, after: date) -> list[tuple[Milestone, object]]:
+    """(milestone, what it still owes) of the client's milestones due in [first, after) with money still owed."""
     stmt = (select(Milestone).join(Contract, Contract.id == Milestone.contract_id)
-            .where(Contract.client_id == client.id, Contract.deleted_at.is_(None), Milestone.due_on >= month,
-                   Milestone.due_on < next_month(month))
+            .where(Contract.client_id == client.id, Contract.deleted_at.is_(None), Milestone.due_on >= first,
+                   Milestone.due_on < after)
             .options(selectinload(Milestone.contract)).order_by(Milestone.due_on, Milestone.id))
     milestones = list(db.session.execute(stmt).scalars())
     received = received_per_milestone([m.id for m in milestones])
@@ -232,18 +233,25 @@ def _milestones_due(client: Client, month: date) -> list[tuple[Milestone, object
     return [(m, amount) for m, amount in owed if amount > 0]
 
 
-def _planned(client: Client, month: date) -> list[Interaction]:
-    start, end = bounds(month)
+def planned_services(client: Client, start: datetime, end: datetime) -> list[Interaction]:
     stmt = (select(Interaction).where(
         Interaction.client_id == client.id, _service(), Interaction.status == InteractionStatus.PLANNED,
         Interaction.planned_at >= start, Interaction.planned_at < end).order_by(Interaction.planned_at))
     return list(db.session.execute(stmt).scalars())
 
 
-def _surveys(client: Client, start: datetime, end: datetime) -> list[Survey]:
+def surveys_answered(client: Client, start: datetime, end: datetime) -> list[Survey]:
     stmt = (select(Survey).where(Survey.client_id == client.id, Survey.deleted_at.is_(None),
                                  Survey.answered_at >= start, Survey.answered_at < end).order_by(Survey.answered_at))
     return list(db.session.execute(stmt).scalars())
+
+
+def rating_counts(services: list[Interaction]) -> tuple[list[tuple[Satisfaction, int]], int, int]:
+    """How the client rated the services: (level, count) for every level, how many were rated, how many of those
+    were satisfied or very satisfied."""
+    rated = Counter(s.satisfaction for s in services if s.satisfaction)
+    return ([(level, rated[level]) for level in Satisfaction], sum(rated.values()),
+            rated[Satisfaction.VERY_SATISFIED] + rated[Satisfaction.SATISFIED])
 
 
 def product_updates(month: date) -> Select:
@@ -273,25 +281,26 @@ def survey_link(client: Client, user=None) -> SurveyLink:
 def service_report(client: Client, month: date, user=None) -> dict:
     """Everything the report prints, read for one client and one month (its rows are the client's own)."""
     start, end = bounds(month)
-    services, issues = _services(client, start, end), _issues(client, start, end)
-    answers = _surveys(client, start, end)
+    services, issues = services_done(client, start, end), issues_in(client, start, end)
+    answers = surveys_answered(client, start, end)
     weeks = week_ranges(month)
     chart = Chart.of([_("%(first)s–%(last)s", first=first, last=last) for first, last in weeks], [
         (_("Services done"), per_week([s.done_at.date() for s in services], month)),
         (_("Issues received"), per_week([i.complaint.received_at.date() for i in issues
                                          if start <= i.complaint.received_at < end], month))])
-    rated = Counter(s.satisfaction for s in services if s.satisfaction)
+    ratings, rated, satisfied = rating_counts(services)
+    following, after = next_month(month), next_month(next_month(month))
     link = survey_link(client, user)
     return {
         "client": client, "month": month, "today": local_today(), "last_day": next_month(month) - timedelta(days=1),
         "figures": figures(services, issues, start, end), "chart": chart, "services": services,
-        "issues": issues, "contracts": _contracts(client, month), "accepted": ImplementationStatus.ACCEPTED,
+        "issues": issues, "contracts": contracts_in_delivery(client, month, following),
+        "accepted": ImplementationStatus.ACCEPTED,
         "updates": list(db.session.execute(product_updates(month)).scalars()),
-        "ratings": [(level, rated[level]) for level in Satisfaction], "rated": sum(rated.values()),
-        "satisfied": rated[Satisfaction.VERY_SATISFIED] + rated[Satisfaction.SATISFIED],
+        "ratings": ratings, "rated": rated, "satisfied": satisfied,
         "surveys": answers, "score_fields": surveys.SCORE_FIELDS,
-        "next_month": next_month(month), "planned": _planned(client, next_month(month)),
-        "milestones": _milestones_due(client, next_month(month)),
+        "next_month": following, "planned": planned_services(client, *bounds(following)),
+        "milestones": milestones_owed(client, following, after),
         "survey_url": link.url, "survey_qr": qr_svg(link.url), "survey_expires": link.expires_on,
         "duration": sla.duration,
     }
@@ -306,6 +315,11 @@ def service_report_pdf(client: Client, month: date, user=None) -> bytes:
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
+def safe_name(name: str) -> str:
+    """A client's name as part of a file name: what a file system refuses replaced."""
+    return _UNSAFE.sub("_", name).strip("_")
+
+
 def report_filename(client: Client, month: date) -> str:
-    """服务月报-<client>-2026-10.pdf, with what a file system refuses in the name replaced."""
-    return f"{_('Service monthly report')}-{_UNSAFE.sub('_', client.name).strip('_')}-{month:%Y-%m}.pdf"
+    """服务月报-<client>-2026-10.pdf."""
+    return f"{_('Service monthly report')}-{safe_name(client.name)}-{month:%Y-%m}.pdf"

@@ -18,7 +18,7 @@ from app.core.pdf import pdf_response
 from app.core.plugins import client_panel, settings_page
 from app.core.scoping import get_or_404, role_required
 from app.extensions import db
-from app.reports import bp, monthly
+from app.reports import bp, monthly, vip
 from app.reports.forms import ProductUpdateForm
 from app.reports.models import ProductUpdate
 
@@ -58,7 +58,8 @@ def service_report_pick(client_id: int):
 def documents_panel(client: Client, user, **_others) -> Markup:
     today = local_today()
     return Markup(render_template("reports/_client_documents.html", client=client,
-                                  last_month=dates.previous_month(today), this_month=today.replace(day=1)))
+                                  last_month=dates.previous_month(today), this_month=today.replace(day=1),
+                                  quarters=vip.recent_quarters(today), last_quarter=vip.last_finished_quarter(today)))
 
 
 @bp.get("/product-updates")

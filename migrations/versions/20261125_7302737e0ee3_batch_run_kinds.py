@@ -4,7 +4,7 @@ A batch run is now either a month's service reports or a quarter's VIP summaries
 runs made before it were all service reports (the server default fills them in).
 
 Revision ID: 7302737e0ee3
-Revises: 309e2f7a90df
+Revises: 24a363591e56
 Create Date: 2026-11-25 01:01:15.120130
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7302737e0ee3'
-down_revision = '309e2f7a90df'
+down_revision = '24a363591e56'
 branch_labels = None
 depends_on = None
 

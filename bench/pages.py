@@ -118,6 +118,8 @@ PAGES = (
          "/reports/clients/{client}/service-report/{month}.pdf", kind="document"),
     Page("service-report-busy", "service monthly report PDF, sales1's busiest client last month",
          "/reports/clients/{busy_client}/service-report/{month}.pdf", kind="document"),
+    Page("vip", "VIP quarterly summary, last quarter (sales1's busiest client)", "/reports/vip/{busy_client}"),
+    Page("vip-pdf", "VIP quarterly summary PDF", "/reports/vip/{busy_client}.pdf", kind="document"),
     Page("contract-sheet", "contract-tracking sheet PDF", "/reports/clients/{contract_client}/contracts.pdf",
          kind="document"),
     Page("labels", "mailing labels PDF, one client", "/reports/labels.pdf?q={client_name}", kind="document"),

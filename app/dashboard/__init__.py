@@ -7,7 +7,7 @@ from app.core.plugins import nav_entry
 
 bp = Blueprint("dashboard", __name__, template_folder="templates")
 
-from app.dashboard import routes  # noqa: E402,F401
+from app.dashboard import demo, routes  # noqa: E402,F401
 
 nav_entry("dashboard.today", _l("Today"), EVERYONE, order=10)
 nav_entry("dashboard.overview", _l("Dashboard"), EVERYONE, order=15)

@@ -137,3 +137,31 @@ def test_a_period_that_does_not_parse_is_said_next_to_the_field(client, db, logi
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'id="period-error"' in html and 'value="2026-13"' in html and "2026-Q4" in html
+
+
+def test_the_demo_dashboard_shows_targets_achievement_and_last_months_review(app, client):
+    """After seed-demo the manager's dashboard has a target on every card, an achievement where the KPI has a
+    value, and last month's review is there to read — for the team and for sales1."""
+    from sqlalchemy import select
+
+    from app.core.models import User
+    from app.dashboard.kpis import catalogue
+    from app.dashboard.targets import Review
+    from tests.factories import PASSWORD
+
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--clients", "40", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    for user in db.session.execute(select(User)).scalars():
+        user.set_password(PASSWORD)
+    db.session.commit()
+    client.post("/auth/login", data={"username": "manager", "password": PASSWORD})
+    html = client.get("/dashboard/").get_data(as_text=True)
+    cards = re.findall(r'<article class="card kpi" id="kpi-(\w+)">(.*?)</article>', html, re.S)
+    assert [key for key, _card in cards] == [kpi.key for kpi in catalogue()]
+    targets = [re.search(r"<dt>目标</dt><dd>([^<]*)</dd>", card).group(1) for _key, card in cards]
+    assert "—" not in targets
+    assert any("%" in re.search(r"<dt>达成率</dt><dd>([^<]*)", card).group(1) for _key, card in cards)
+    assert db.session.scalar(select(Review.summary).where(Review.rep_id.is_(None)))
+    sales1 = db.session.scalar(select(User.id).where(User.username == "sales1"))
+    html = client.get(f"/dashboard/?rep={sales1}").get_data(as_text=True)
+    assert "<dt>目标</dt><dd>—</dd>" not in html

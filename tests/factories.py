@@ -120,3 +120,22 @@ class CadenceRuleFactory(BaseFactory):
 def make_user(role, username=None, **kwargs) -> User:
     role = Role(role)
     return UserFactory(role=role, username=username or f"{role.value}{next(_seq)}", **kwargs)
+
+
+def signed_contract(client, owner, amount: str, signed_on, *milestones, title: str = "HIS"):
+    """A contract signed on ``signed_on`` with final-payment milestones given as (due date, amount) pairs."""
+    from decimal import Decimal
+
+    from app.deals.contracts import create_contract
+    from app.deals.enums import MilestoneKind
+    return create_contract(client, {"title": title, "signed_on": signed_on, "amount": Decimal(amount), "lines": [],
+                                    "milestones": [{"kind": MilestoneKind.FINAL, "due_on": due,
+                                                    "amount": Decimal(part)} for due, part in milestones]}, owner)
+
+
+def closed_deal(client, owner, stage, on):
+    """A deal won or lost on ``on``."""
+    from app.deals.services import create_deal
+    deal = create_deal(client, {"title": "升级", "next_action": "约主任", "next_date": on}, owner)
+    deal.stage, deal.closed_on = stage, on
+    return deal

@@ -34,18 +34,20 @@ def read_quarter(text: str | None):
     return quarter
 
 
-def _bad_quarter(bad: BadQuarter):
+@bp.errorhandler(BadQuarter)
+def bad_quarter(bad: BadQuarter):
     return render("reports/bad_request.html", status=400, message=str(bad))
+
+
+def _asked(client_id: int):
+    """The client (404 outside the user's scope) and the quarter asked for (a bad one answers 400)."""
+    return get_or_404(Client, client_id), read_quarter(request.args.get("quarter"))
 
 
 @bp.get("/vip/<int:client_id>", endpoint="vip")
 @login_required
 def vip_page(client_id: int):
-    client = get_or_404(Client, client_id)
-    try:
-        quarter = read_quarter(request.args.get("quarter"))
-    except BadQuarter as bad:
-        return _bad_quarter(bad)
+    client, quarter = _asked(client_id)
     return render("reports/vip.html", summary=vip.vip_summary(client, quarter), score_label=vip.score_label,
                   quarters=vip.recent_quarters(local_today()), is_vip=client.relationship_class is Relationship.VIP)
 
@@ -53,9 +55,5 @@ def vip_page(client_id: int):
 @bp.get("/vip/<int:client_id>.pdf")
 @login_required
 def vip_pdf(client_id: int):
-    client = get_or_404(Client, client_id)
-    try:
-        quarter = read_quarter(request.args.get("quarter"))
-    except BadQuarter as bad:
-        return _bad_quarter(bad)
+    client, quarter = _asked(client_id)
     return pdf_response(vip.vip_summary_pdf(client, quarter), vip.summary_filename(client, quarter))

@@ -13,10 +13,9 @@ from app.dashboard.kpis import (
     new_clients,
     repurchase,
 )
-from app.deals.contracts import add_receipt, create_contract
-from app.deals.enums import DealStage, MilestoneKind
-from app.deals.services import create_deal
-from tests.factories import ClientFactory, make_user
+from app.deals.contracts import add_receipt
+from app.deals.enums import DealStage
+from tests.factories import ClientFactory, closed_deal, make_user, signed_contract
 
 OCTOBER, NOVEMBER = Period.month(2026, 10), Period.month(2026, 11)
 Q4, Q3 = Period.quarter(2026, 4), Period.quarter(2026, 3)
@@ -30,17 +29,6 @@ def test_periods_and_the_one_before():
     assert Period.year(2026).previous() == Period.year(2025)
     assert Period.month(2026, 2).end == date(2026, 2, 28)
 
-
-def _contract(client, owner, amount: str, signed_on: date, *milestones):
-    return create_contract(client, {"title": "HIS", "signed_on": signed_on, "amount": D(amount), "lines": [],
-                                    "milestones": [{"kind": MilestoneKind.FINAL, "due_on": due, "amount": D(part)}
-                                                   for due, part in milestones]}, owner)
-
-
-def _closed(client, owner, stage, on: date):
-    deal = create_deal(client, {"title": "升级", "next_action": "约主任", "next_date": on}, owner)
-    deal.stage, deal.closed_on = stage, on
-    return deal
 
 
 def test_the_kpis_of_a_month_a_quarter_the_team_and_one_rep(db):
@@ -58,12 +46,12 @@ def test_the_kpis_of_a_month_a_quarter_the_team_and_one_rep(db):
     a2 = ClientFactory(owner_id=rep_a.id, created_at=datetime(2026, 10, 30, 2))
     b1 = ClientFactory(owner_id=rep_b.id, created_at=datetime(2026, 11, 2, 2))
     for client, stage in ((a1, DealStage.WON), (a1, DealStage.WON), (a2, DealStage.LOST), (b1, DealStage.LOST)):
-        _closed(client, rep_a, stage, date(2026, 10, 15))
-    _closed(a2, rep_a, DealStage.WON, date(2026, 9, 30))  # closed in September: not October's
-    first = _contract(a1, rep_a, "100000.00", date(2026, 10, 5),
+        closed_deal(client, rep_a, stage, date(2026, 10, 15))
+    closed_deal(a2, rep_a, DealStage.WON, date(2026, 9, 30))  # closed in September: not October's
+    first = signed_contract(a1, rep_a, "100000.00", date(2026, 10, 5),
                       (date(2026, 10, 10), "40000.00"), (date(2027, 1, 10), "60000.00"))
-    _contract(a1, rep_a, "50000.00", date(2026, 11, 2), (date(2026, 12, 1), "50000.00"))
-    second = _contract(b1, rep_b, "30000.00", date(2026, 10, 20), (date(2026, 10, 25), "30000.00"))
+    signed_contract(a1, rep_a, "50000.00", date(2026, 11, 2), (date(2026, 12, 1), "50000.00"))
+    second = signed_contract(b1, rep_b, "30000.00", date(2026, 10, 20), (date(2026, 10, 25), "30000.00"))
     add_receipt(first, {"milestone_id": first.milestones[0].id, "received_on": date(2026, 10, 9),
                         "amount": D("40000.00")})
     add_receipt(second, {"milestone_id": second.milestones[0].id, "received_on": date(2026, 10, 28),

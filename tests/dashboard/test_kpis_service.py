@@ -20,12 +20,11 @@ from app.dashboard.kpis import (
     sla_compliance,
     visits_on_schedule,
 )
-from app.deals.contracts import add_receipt, create_contract
-from app.deals.enums import MilestoneKind
+from app.deals.contracts import add_receipt
 from app.deals.models import Referral
 from app.visits.enums import Method
 from app.visits.regime import overdue_query
-from tests.factories import CadenceRuleFactory, ClientFactory, InteractionFactory, make_user
+from tests.factories import CadenceRuleFactory, ClientFactory, InteractionFactory, make_user, signed_contract
 
 OCTOBER, NOVEMBER = Period.month(2026, 10), Period.month(2026, 11)
 Q4 = Period.quarter(2026, 4)
@@ -65,10 +64,7 @@ def test_average_contribution_is_money_received_over_clients_on_the_books(db):
     a1, _a2, _a3, a4 = (ClientFactory(owner_id=rep_a.id, created_at=JANUARY) for _ in range(4))
     ClientFactory(owner_id=rep_b.id, created_at=JANUARY)
     db.session.add(_churn(a4, date(2026, 10, 15)))
-    contract = create_contract(a1, {"title": "HIS", "signed_on": date(2026, 9, 1), "amount": D("50000.00"),
-                                    "lines": [], "milestones": [{"kind": MilestoneKind.FINAL,
-                                                                 "due_on": date(2026, 10, 1),
-                                                                 "amount": D("50000.00")}]}, rep_a)
+    contract = signed_contract(a1, rep_a, "50000.00", date(2026, 9, 1), (date(2026, 10, 1), "50000.00"))
     add_receipt(contract, {"milestone_id": contract.milestones[0].id, "received_on": date(2026, 10, 9),
                            "amount": D("30000.00")})
     db.session.commit()

@@ -7,11 +7,10 @@ from html import unescape
 
 from app.complaints.enums import ComplaintStatus
 from app.complaints.models import Complaint, Survey
-from app.deals.contracts import create_contract
-from app.deals.enums import DealStage, MilestoneKind
+from app.deals.enums import DealStage
 from app.deals.services import create_deal
 from app.extensions import db
-from tests.factories import CadenceRuleFactory, ClientFactory, InteractionFactory, make_user
+from tests.factories import CadenceRuleFactory, ClientFactory, InteractionFactory, make_user, signed_contract
 
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 10)
@@ -34,10 +33,7 @@ def book(rep, clients: int) -> list:
                 client_id=client.id, number=f"TS-2026-{next(_numbers):04d}", title="HIS 挂号慢", owner_id=rep.id,
                 status=ComplaintStatus.ACCEPTED, received_at=NOW - timedelta(days=2),
                 response_due_at=NOW - timedelta(days=1)))
-            create_contract(client, {"title": "HIS", "signed_on": date(2026, 9, 1), "amount": D("30000.00"),
-                                     "lines": [], "milestones": [{"kind": MilestoneKind.FINAL,
-                                                                  "due_on": date(2026, 10, 1),
-                                                                  "amount": D("30000.00")}]}, rep)
+            signed_contract(client, rep, "30000.00", date(2026, 9, 1), (date(2026, 10, 1), "30000.00"))
             db.session.add(Survey(client_id=client.id, nps=2, answered_at=NOW - timedelta(days=3)))
         else:
             InteractionFactory(client_id=client.id, user_id=rep.id, done_at=NOW - timedelta(hours=1))

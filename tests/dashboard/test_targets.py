@@ -21,10 +21,9 @@ from app.dashboard.targets import (
     stored_target,
     typed_target,
 )
-from app.deals.contracts import add_receipt, create_contract
-from app.deals.enums import DealStage, MilestoneKind
-from app.deals.services import create_deal
-from tests.factories import ClientFactory, make_user
+from app.deals.contracts import add_receipt
+from app.deals.enums import DealStage
+from tests.factories import ClientFactory, closed_deal, make_user, signed_contract
 
 OCTOBER, SEPTEMBER = Period.month(2026, 10), Period.month(2026, 9)
 
@@ -70,17 +69,6 @@ def test_periods_as_typed():
 
 # --- The scorecard --------------------------------------------------------------------------------------------
 
-def _contract(client, owner, amount: str, signed_on: date, *milestones):
-    return create_contract(client, {"title": "HIS", "signed_on": signed_on, "amount": D(amount), "lines": [],
-                                    "milestones": [{"kind": MilestoneKind.FINAL, "due_on": due, "amount": D(part)}
-                                                   for due, part in milestones]}, owner)
-
-
-def _closed(client, owner, stage, on: date):
-    deal = create_deal(client, {"title": "升级", "next_action": "约主任", "next_date": on}, owner)
-    deal.stage, deal.closed_on = stage, on
-
-
 @pytest.fixture
 def october(db):
     """Rep A's clients, by hand (September → October):
@@ -93,13 +81,13 @@ def october(db):
     rep = make_user("sales")
     a1 = ClientFactory(owner_id=rep.id, created_at=datetime(2026, 10, 3, 2))
     a2 = ClientFactory(owner_id=rep.id, created_at=datetime(2026, 9, 10, 2))
-    _closed(a2, rep, DealStage.WON, date(2026, 9, 12))
-    _closed(a1, rep, DealStage.WON, date(2026, 10, 12))
-    _closed(a1, rep, DealStage.LOST, date(2026, 10, 20))
-    september = _contract(a2, rep, "50000.00", date(2026, 9, 15), (date(2026, 9, 20), "50000.00"))
+    closed_deal(a2, rep, DealStage.WON, date(2026, 9, 12))
+    closed_deal(a1, rep, DealStage.WON, date(2026, 10, 12))
+    closed_deal(a1, rep, DealStage.LOST, date(2026, 10, 20))
+    september = signed_contract(a2, rep, "50000.00", date(2026, 9, 15), (date(2026, 9, 20), "50000.00"))
     add_receipt(september, {"milestone_id": september.milestones[0].id, "received_on": date(2026, 9, 20),
                             "amount": D("50000.00")})
-    first = _contract(a1, rep, "100000.00", date(2026, 10, 5), (date(2026, 10, 10), "40000.00"),
+    first = signed_contract(a1, rep, "100000.00", date(2026, 10, 5), (date(2026, 10, 10), "40000.00"),
                       (date(2027, 1, 10), "60000.00"))
     add_receipt(first, {"milestone_id": first.milestones[0].id, "received_on": date(2026, 10, 9),
                         "amount": D("20000.00")})
@@ -154,8 +142,8 @@ def test_the_scorecard_takes_a_fixed_number_of_queries(october, db, query_counte
     rep = make_user("sales")
     for day in range(1, 20):
         client = ClientFactory(owner_id=rep.id, created_at=datetime(2026, 10, day, 9))
-        _closed(client, rep, DealStage.WON, date(2026, 10, day))
-        _contract(client, rep, "1000.00", date(2026, 10, day), (date(2026, 10, 28), "1000.00"))
+        closed_deal(client, rep, DealStage.WON, date(2026, 10, day))
+        signed_contract(client, rep, "1000.00", date(2026, 10, day), (date(2026, 10, 28), "1000.00"))
         db.session.add(Survey(client_id=client.id, nps=9, answered_at=datetime(2026, 10, day)))
     save_targets(OCTOBER, rep.id, {"new_clients": D("30")})
     db.session.commit()

@@ -211,13 +211,15 @@ def _before_end_of(day: date):
     return datetime.combine(day + timedelta(days=1), datetime.min.time())
 
 
-def _touched_since(channel: Channel, day: date, interval):
-    """A done touch on the channel no more than ``interval`` days before ``day``."""
-    return select(Interaction.id).where(
+def _touched_since(channel: Channel, last_touch, day: date, interval):
+    """A done touch on the channel no more than ``interval`` days before ``day``: client_cadence's last touch when
+    it came by then, else (touched again since) looked up among the visits."""
+    since, after = days_after(literal(day), -interval), _before_end_of(day)
+    again = select(Interaction.id).where(
         Interaction.client_id == Client.id, Interaction.status == InteractionStatus.DONE,
         Interaction.deleted_at.is_(None), Interaction.method.in_(METHODS_OF[channel]),
-        Interaction.done_at < _before_end_of(day), Interaction.done_at >= days_after(literal(day), -interval)
-    ).exists()
+        Interaction.done_at < after, Interaction.done_at >= since).exists()
+    return or_(and_(last_touch < after, last_touch >= since), and_(last_touch >= after, again))
 
 
 def visits_on_schedule(period: Period, rep_id: int | None = None) -> Figure:
@@ -226,14 +228,15 @@ def visits_on_schedule(period: Period, rep_id: int | None = None) -> Figure:
     it. Today's reading comes from client_cadence (the others are exactly the overdue list); a past day's from the
     visits done by then."""
     day = _checked_on(period)
-    clocks = ((Channel.PHONE, ClientCadence.phone_interval, ClientCadence.phone_due_on),
-              (Channel.ONSITE, ClientCadence.onsite_interval, ClientCadence.onsite_due_on))
+    clocks = ((Channel.PHONE, ClientCadence.phone_interval, ClientCadence.phone_due_on, ClientCadence.last_phone_at),
+              (Channel.ONSITE, ClientCadence.onsite_interval, ClientCadence.onsite_due_on,
+               ClientCadence.last_onsite_at))
     if day == local_today():
-        met = [or_(due.is_(None), due >= day) for _channel, _interval, due in clocks]
+        met = [or_(due.is_(None), due >= day) for _channel, _interval, due, _last in clocks]
     else:
         created_on = func.date(Client.created_at)
-        met = [or_(interval.is_(None), days_after(created_on, interval) >= day, _touched_since(channel, day, interval))
-               for channel, interval, _due in clocks]
+        met = [or_(interval.is_(None), days_after(created_on, interval) >= day,
+                   _touched_since(channel, last, day, interval)) for channel, interval, _due, last in clocks]
     stmt = (_clients(rep_id, Client.deleted_at.is_(None), Client.status != Lifecycle.LOST,
                      Client.created_at < _before_end_of(day),
                      or_(ClientCadence.phone_interval.is_not(None), ClientCadence.onsite_interval.is_not(None)))
@@ -276,13 +279,15 @@ def deep_share(period: Period, rep_id: int | None = None) -> Figure:
     from client_cadence; a past day: from the visits done by then)."""
     day = _checked_on(period)
     since = band_bounds(day)["deep"]
+    last, after = ClientCadence.last_touch_at, _before_end_of(day)
     if day == local_today():
-        touched = ClientCadence.last_touch_at >= since
-    else:
-        touched = select(Interaction.id).where(
+        touched = last >= since
+    else:  # client_cadence's last touch when it came by then, else (touched again since) among the visits
+        again = select(Interaction.id).where(
             Interaction.client_id == Client.id, Interaction.status == InteractionStatus.DONE,
             Interaction.deleted_at.is_(None), Interaction.method != Method.NOTE,
-            Interaction.done_at >= since, Interaction.done_at < _before_end_of(day)).exists()
+            Interaction.done_at >= since, Interaction.done_at < after).exists()
+        touched = or_(and_(last < after, last >= since), and_(last >= after, again))
     stmt = (_clients(rep_id, Client.deleted_at.is_(None), Client.status != Lifecycle.LOST,
                      Client.created_at < _before_end_of(day))
             .outerjoin(ClientCadence, ClientCadence.client_id == Client.id))

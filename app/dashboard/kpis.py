@@ -338,8 +338,8 @@ def catalogue() -> list[Kpi]:
             _("Of the clients under the return-visit regime, the share with no clock overdue at the period's end "
               "(today while it runs)."), visits_on_schedule, "rate"),
         Kpi("deep_share", _("Deeply maintained (5-3-2)"),
-            _("Of the clients not lost, the share touched within the deep band's days of the period's end; the "
-              "5-3-2 rule aims at 50%."), deep_share, "rate"),
+            _("Of the clients not lost, the share touched within the deep band's days of the period's end (in the "
+              "5-3-2 rule's picture: a fifth deep, three tenths ordinary, half forgotten)."), deep_share, "rate"),
         Kpi("sla_compliance", _("Complaint SLA compliance"),
             _("Of the complaints resolved in the period, the share that met every SLA clock."), sla_compliance,
             "rate"),

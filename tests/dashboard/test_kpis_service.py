@@ -73,6 +73,10 @@ def test_average_contribution_is_money_received_over_clients_on_the_books(db):
     assert average_contribution(OCTOBER, rep_b.id).value == D("0.00")
     assert average_contribution(OCTOBER).value == D("7500.00")  # 30,000 over four
     assert average_contribution(Period.year(2025)).value is None  # no client yet: no division by zero
+    # The quarter: the same money over the same clients; Q3: nothing received, a4 still on the books → 0 of 5.
+    assert average_contribution(Q4, rep_a.id).value == D("10000.00")
+    assert (average_contribution(Period.quarter(2026, 3)).value, average_contribution(Period.quarter(2026, 3))
+            .denominator) == (D("0.00"), 5)
 
 
 def test_referral_rate_of_the_clients_added(db):
@@ -90,6 +94,9 @@ def test_referral_rate_of_the_clients_added(db):
     assert referral_rate(NOVEMBER).value == D("0.5")
     assert (referral_rate(NOVEMBER, rep_a.id).numerator, referral_rate(NOVEMBER, rep_a.id).denominator) == (1, 2)
     assert referral_rate(OCTOBER).value is None and n1.id
+    assert referral_rate(Q4).value == D("0.5")
+    assert (referral_rate(Period.quarter(2026, 1)).numerator, referral_rate(Period.quarter(2026, 1)).denominator) \
+        == (0, 1)  # the referrer, added in January, came by no referral
 
 
 def test_return_visits_on_schedule_agree_with_the_overdue_list(db, today_is):
@@ -116,6 +123,8 @@ def test_return_visits_on_schedule_agree_with_the_overdue_list(db, today_is):
     assert overdue == figure.denominator - figure.numerator
     assert (visits_on_schedule(OCTOBER).numerator, visits_on_schedule(OCTOBER).denominator) == (0, 3)
     assert visits_on_schedule(NOVEMBER, make_user("sales").id).value is None
+    assert visits_on_schedule(Q4) == figure  # the quarter runs: read today
+    assert visits_on_schedule(Period.quarter(2026, 3), rep.id).value == D("0")  # Sep 30: nobody touched yet
     # Read again from the visits done, a day later: the history agrees with client_cadence.
     today_is(date(2026, 11, 26))
     assert visits_on_schedule(UNTIL_25TH) == figure
@@ -139,6 +148,7 @@ def test_deep_share_is_the_first_band_of_five_three_two(db, today_is):
     db.session.commit()
     assert (deep_share(NOVEMBER).numerator, deep_share(NOVEMBER).denominator) == (3, 5)
     assert deep_share(OCTOBER).value == D("0")
+    assert deep_share(Q4, rep.id).numerator == 3
     today_is(date(2026, 11, 26))  # read from the visits done: the same
     assert (deep_share(UNTIL_25TH).numerator, deep_share(UNTIL_25TH).denominator) == (3, 5)
 
@@ -172,6 +182,8 @@ def test_sla_compliance_of_the_complaints_resolved(db):
     assert sla_compliance(NOVEMBER, rep_a.id).value == D("0.3333")
     assert sla_compliance(OCTOBER).value == D("0")
     assert sla_compliance(Period.month(2026, 12)).value is None
+    assert (sla_compliance(Q4).numerator, sla_compliance(Q4).denominator) == (2, 5)  # October's late one too
+    assert (sla_compliance(Q4, rep_b.id).numerator, sla_compliance(Q4, rep_b.id).denominator) == (1, 2)
 
 
 def test_average_satisfaction_of_the_scores_given(db):
@@ -189,3 +201,5 @@ def test_average_satisfaction_of_the_scores_given(db):
     assert average_satisfaction(NOVEMBER).value == D("2.86")
     assert average_satisfaction(NOVEMBER, rep_b.id).value == D("2.00")
     assert average_satisfaction(OCTOBER).value is None
+    assert average_satisfaction(Q4).value == D("2.86") and average_satisfaction(Q4, rep_a.id).value == D("4.00")
+    assert average_satisfaction(Period.quarter(2026, 3)).value is None

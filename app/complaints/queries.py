@@ -30,6 +30,7 @@ class ComplaintFilters:
     mine: bool = False
     overdue: bool = False
     q: str = ""
+    rep: int | None = None  # the client's owner (a rep's book), where owner_id is who handles the complaint
 
     @classmethod
     def from_args(cls, args: MultiDict) -> "ComplaintFilters":
@@ -38,13 +39,14 @@ class ComplaintFilters:
                    severity=_member(Severity, args.get("severity")),
                    category=_member(ComplaintCategory, args.get("category")),
                    owner_id=whole_number(args.get("owner")), mine=args.get("mine") == "1",
-                   overdue=args.get("overdue") == "1", q=(args.get("q") or "").strip()[:80])
+                   overdue=args.get("overdue") == "1", q=(args.get("q") or "").strip()[:80],
+                   rep=whole_number(args.get("rep")))
 
     def to_args(self, **changes) -> dict:
         args = {"status": self.status, "severity": self.severity.value if self.severity else None,
                 "category": self.category.value if self.category else None, "owner": self.owner_id,
                 "mine": "1" if self.mine else None, "overdue": "1" if self.overdue else None, "q": self.q or None,
-                **changes}
+                "rep": self.rep, **changes}
         return {key: value for key, value in args.items() if value is not None}
 
 
@@ -67,6 +69,8 @@ def complaint_list(user, filters: ComplaintFilters, now: datetime) -> Select:
         stmt = stmt.where(sla.overdue_condition(now))
     if filters.q:
         stmt = stmt.where(Complaint.client_id.in_(select(Client.id).where(Client.name.contains(filters.q))))
+    if filters.rep:
+        stmt = stmt.where(Complaint.client_id.in_(select(Client.id).where(Client.owner_id == filters.rep)))
     return stmt.order_by(Complaint.received_at.desc(), Complaint.id.desc())
 
 

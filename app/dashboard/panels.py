@@ -40,9 +40,10 @@ class Bar:
     note: str = ""  # a second figure (an amount beside a count, the rule's share beside the real one)
 
 
-def funnel(scope: User, today: date, owner_id: int | None) -> list[Bar]:
-    """Open deals per stage: count (the bar) and amount, each linking to the deal list of that stage."""
-    totals = stage_totals(scope, DealFilters(owner_id=owner_id), today, Deal.stage.in_(OPEN_STAGES))
+def funnel(viewer: User, today: date, owner_id: int | None) -> list[Bar]:
+    """Open deals per stage (of one owner's deals, if asked): count (the bar) and amount, each linking to the deal
+    list of that stage, which the viewer reads with the same filters."""
+    totals = stage_totals(viewer, DealFilters(owner_id=owner_id), today, Deal.stage.in_(OPEN_STAGES))
     bars = []
     for stage in OPEN_STAGES:
         row = totals.get(stage)
@@ -82,9 +83,10 @@ def churn_risks(scope: User, today: date, now: datetime) -> Page:
     return risk_page(scope, today, now, 1, LIST_LENGTH)
 
 
-def receivables_ageing(scope: User, today: date) -> list[Bar]:
+def receivables_ageing(scope: User, today: date, owner_id: int | None) -> list[Bar]:
     """Money past due by age (the receivables page's buckets)."""
-    return [Bar(_("%(range)s days", range=bucket.label), amount, f"{amount:,.2f} 元", url_for("contracts.receivables"))
+    return [Bar(_("%(range)s days", range=bucket.label), amount, f"{amount:,.2f} 元",
+                url_for("contracts.receivables", rep=owner_id))
             for bucket, amount in zip(BUCKETS, ageing_sums(scope, today), strict=True)]
 
 

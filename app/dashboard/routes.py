@@ -2,7 +2,7 @@
 dashboard: KPIs against targets and where the team — or one rep's book — stands."""
 from datetime import timedelta
 
-from flask import abort, request
+from flask import request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,11 +12,11 @@ from app.archive.models import Client
 from app.core.access import MANAGERS, Role, has_role
 from app.core.cache import Cache
 from app.core.clock import local_now, local_today
-from app.core.forms import whole_number
 from app.core.htmx import render
 from app.core.models import User
 from app.core.plugins import page, today_sections
 from app.core.scoping import visible
+from app.core.users import asked_rep
 from app.dashboard import bp, panels
 from app.dashboard.targets import PeriodKind, parse_period, period_label, period_of, period_text, scorecard
 from app.extensions import db
@@ -46,19 +46,6 @@ def cached_scorecard(period, rep_id: int | None, today):
     return SCORECARDS.get(("scorecard", period, rep_id, today, str(get_locale())), lambda: scorecard(period, rep_id))
 
 
-def _rep():
-    """Whose dashboard: a sales rep always their own; anyone else the team's or, asked for, one rep's (a user who
-    is not a rep answers 404)."""
-    if current_user.role == Role.SALES:
-        if request.args.get("rep") not in (None, "", str(current_user.id)):
-            abort(404)
-        return current_user
-    rep_id = whole_number(request.args.get("rep"))
-    if not rep_id:
-        return None
-    return db.session.scalar(select(User).where(User.id == rep_id, User.role == Role.SALES)) or abort(404)
-
-
 @bp.get("/dashboard/")
 @login_required
 def overview():
@@ -68,7 +55,7 @@ def overview():
     period = parse_period(kind, typed) if typed else period_of(kind, today)
     error = None if period else _("Write the period as 2026-11, 2026-Q4 or 2026, matching the kind chosen.")
     period = period or period_of(kind, today)
-    rep = _rep()
+    rep = asked_rep(current_user, request.args.get("rep"))
     scope = rep or current_user
     owner_id = rep.id if rep and current_user.sees_all_clients else None  # the lists' owner filter
     reps = (None if current_user.role == Role.SALES else db.session.execute(
@@ -84,8 +71,8 @@ def overview():
         previous_name=period_label(period.previous()), rep=rep, reps=reps, owner_id=owner_id, links=links,
         scorecard=cached_scorecard(period, rep.id if rep else None, today), today=today,
         week_start=today - timedelta(days=today.weekday()),
-        funnel=panels.funnel(scope, today, owner_id), recency=recency,
+        funnel=panels.funnel(current_user, today, owner_id), recency=recency,
         benchmark=[float(panels.BENCHMARK[band]) for band in panels.BANDS],
-        overdue=panels.overdue_by_rep(scope, today), ageing=panels.receivables_ageing(scope, today),
+        overdue=panels.overdue_by_rep(scope, today), ageing=panels.receivables_ageing(scope, today, owner_id),
         complaints=panels.overdue_complaints(scope, now), risks=panels.churn_risks(scope, today, now),
         activity=panels.team_activity(scope, today))

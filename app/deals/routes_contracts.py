@@ -16,6 +16,7 @@ from app.core.forms import form_status, submitted, whole_number
 from app.core.htmx import render, saved
 from app.core.paging import page_number, paginate
 from app.core.scoping import get_or_404
+from app.core.users import asked_rep
 from app.deals import contracts_bp as bp
 from app.deals.access import can_change, changeable
 from app.deals.contract_forms import ReceiptForm, StatusForm, contract_form
@@ -209,11 +210,14 @@ def attachment_add(contract_id: int):
 @bp.get("/receivables")
 @login_required
 def receivables():
+    """What is owed; ``?rep=<id>`` shows one rep's book as the rep sees it (the dashboard's drill-down)."""
     today = local_today()
     by_client = request.args.get("by") == "client"
-    stmt = client_receivables(current_user, today) if by_client else contract_receivables(current_user, today)
+    rep = asked_rep(current_user, request.args.get("rep"))
+    scope = rep or current_user
+    stmt = client_receivables(scope, today) if by_client else contract_receivables(scope, today)
     page = paginate(stmt, page_number(), current_app.config["PAGE_SIZE"], rows=True)
-    overdue = paginate(milestones_due(current_user, today, overdue=True), 1, 50, rows=True)
+    overdue = paginate(milestones_due(scope, today, overdue=True), 1, 50, rows=True)
     return render("deals/receivables.html", block="receivables_list", page=page, by_client=by_client,
-                  today=today, buckets=list(zip(BUCKETS, ageing_sums(current_user, today), strict=True)),
-                  overdue=overdue)
+                  today=today, buckets=list(zip(BUCKETS, ageing_sums(scope, today), strict=True)),
+                  overdue=overdue, rep=rep if current_user.sees_all_clients else None)

@@ -79,18 +79,25 @@ def drill_downs(html: str) -> list[tuple[str, str, str]]:
     """(section, link, number) of every linked number on the dashboard's panels."""
     found = []
     for section, body in re.findall(r'<section class="card" id="(\w+)">(.*?)</section>', html, re.S):
-        for url, number in re.findall(r'<a (?:class="count" )?href="([^"]+)">([\d,.%]+)</a>', body):
+        for url, number in re.findall(r'<a (?:class="count" )?href="([^"]+)">([\d,.%]+(?: 元)?)</a>', body):
             found.append((section, unescape(url), number))
     return found
 
 
-def panel_counts_equal_their_lists(client) -> dict[str, list[str]]:
-    html = client.get("/dashboard/").get_data(as_text=True)
+def ageing_on(client, url: str) -> list[str]:
+    html = client.get(url).get_data(as_text=True)
+    return re.findall(r'<dd class="num">([^<]+)</dd>', html.split('class="facts ageing-buckets"')[1].split("</dl>")[0])
+
+
+def panel_counts_equal_their_lists(client, dashboard: str = "/dashboard/") -> dict[str, list[str]]:
+    html = client.get(dashboard).get_data(as_text=True)
     seen: dict[str, list[str]] = {}
     for section, url, number in drill_downs(html):
         seen.setdefault(section, []).append(number)
         if section in ("funnel", "overdue", "sla", "churn"):
             assert list_count(client, url) == number, (section, url)
+        if section == "ageing":  # the receivables page's buckets, to the fen
+            assert number in ageing_on(client, url), (url, number)
     # 5-3-2: the bar is a share; the clients it stands for (the table's note) are the client list's count.
     band_rows = r'<a href="(/clients/\?band=[^"]+)">[\d.]+%</a></td>\s*<td class="num">([\d,]+) ·'
     for band_url, count in re.findall(band_rows, html):
@@ -116,6 +123,7 @@ def test_each_number_is_the_count_of_its_list_and_a_rep_sees_only_their_own(clie
     html = client.get("/dashboard/").get_data(as_text=True)
     assert "甲销售" in html and "乙销售" not in html
     assert client.get(f"/dashboard/?rep={rep_b.id}").status_code == 404
+    assert client.get(f"/contracts/receivables?rep={rep_b.id}").status_code == 404
 
     client.post("/auth/logout")
     login_as("manager")
@@ -124,6 +132,11 @@ def test_each_number_is_the_count_of_its_list_and_a_rep_sees_only_their_own(clie
     assert sorted(team["overdue"], key=int) == ["3", "4"] and team["sla"] == ["7"] and team["churn"] == ["7"]
     html = client.get(f"/dashboard/?rep={rep_b.id}").get_data(as_text=True)
     assert "甲销售" not in html.split('id="kpi-heading"')[1]
+    # The manager's view of one rep: B's book only, and still each number the count of its list.
+    theirs = panel_counts_equal_their_lists(client, f"/dashboard/?rep={rep_b.id}")
+    assert sum(int(n) for n in theirs["funnel"]) == 8
+    assert theirs["overdue"] == ["4"] and theirs["sla"] == ["4"] and theirs["churn"] == ["4"]
+    assert theirs["ageing"] == ["0.00 元", "120,000.00 元", "0.00 元", "0.00 元"]  # due Oct 1: 31–60 days
     assert client.get(f"/dashboard/?rep={rep_b.id + 1000}").status_code == 404
 
 

@@ -174,3 +174,14 @@ def test_the_demo_dashboard_shows_targets_achievement_and_last_months_review(app
     sales1 = db.session.scalar(select(User.id).where(User.username == "sales1"))
     html = client.get(f"/dashboard/?rep={sales1}").get_data(as_text=True)
     assert "<dt>目标</dt><dd>—</dd>" not in html
+
+
+def test_who_sees_which_links(client, db, login_as):
+    """Service staff see the team's dashboard without targets or reviews; a rep gets reviews, not targets; a
+    manager both."""
+    for role, targets, reviews in (("service", False, False), ("sales", False, True), ("manager", True, True)):
+        client.post("/auth/logout")
+        login_as(role)
+        html = client.get("/dashboard/").get_data(as_text=True)
+        assert ('href="/dashboard/targets"' in html, 'href="/dashboard/reviews"' in html) == (targets, reviews), role
+        assert ("全团队" in html.split("</h1>")[0]) == (role != "sales")

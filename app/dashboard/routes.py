@@ -16,9 +16,9 @@ from app.core.htmx import render
 from app.core.models import User
 from app.core.plugins import page, today_sections
 from app.core.scoping import visible
-from app.core.users import asked_rep
 from app.dashboard import bp, panels
-from app.dashboard.targets import PeriodKind, parse_period, period_label, period_of, period_text, scorecard
+from app.dashboard.picker import picker, read_choice
+from app.dashboard.targets import period_label, period_of, scorecard
 from app.extensions import db
 
 
@@ -50,29 +50,21 @@ def cached_scorecard(period, rep_id: int | None, today):
 @login_required
 def overview():
     today, now = local_today(), local_now()
-    kind = request.args.get("kind") if request.args.get("kind") in PeriodKind._value2member_map_ else "month"
-    typed = (request.args.get("period") or "").strip()
-    period = parse_period(kind, typed) if typed else period_of(kind, today)
-    error = None if period else _("Write the period as 2026-11, 2026-Q4 or 2026, matching the kind chosen.")
-    period = period or period_of(kind, today)
-    rep = asked_rep(current_user, request.args.get("rep"))
+    choice = read_choice(request.args, current_user)
+    period = choice.period or period_of(choice.kind, today)
+    rep = db.session.get(User, choice.rep_id) if choice.rep_id and not choice.error else None
     scope = rep or current_user
     owner_id = rep.id if rep and current_user.sees_all_clients else None  # the lists' owner filter
-    reps = (None if current_user.role == Role.SALES else db.session.execute(
-        select(User).where(User.role == Role.SALES, User.active.is_(True)).order_by(User.display_name)).scalars().all())
     links = [(endpoint, text) for endpoint, text, roles in (
         ("dashboard.targets", _("Set targets"), MANAGERS),
         ("dashboard.reviews", _("Reviews"), (Role.ADMIN, Role.MANAGER, Role.SALES))) if has_role(current_user, roles)]
-    recency = panels.five_three_two(scope, today, owner_id)
     return render(
-        "dashboard/overview.html", status=400 if error else 200, kind=kind,
-        kinds=[(k.value, k.label) for k in PeriodKind],
-        typed_period=typed if error else period_text(period), period_error=error, period_name=period_label(period),
-        previous_name=period_label(period.previous()), rep=rep, reps=reps, owner_id=owner_id, links=links,
+        "dashboard/overview.html", status=400 if choice.error else 200, period_name=period_label(period),
+        previous_name=period_label(period.previous()), rep=rep, owner_id=owner_id, links=links,
         scorecard=cached_scorecard(period, rep.id if rep else None, today), today=today,
         week_start=today - timedelta(days=today.weekday()),
-        funnel=panels.funnel(current_user, today, owner_id), recency=recency,
+        funnel=panels.funnel(current_user, today, owner_id), recency=panels.five_three_two(scope, today, owner_id),
         benchmark=[float(panels.BENCHMARK[band]) for band in panels.BANDS],
         overdue=panels.overdue_by_rep(scope, today), ageing=panels.receivables_ageing(scope, today, owner_id),
         complaints=panels.overdue_complaints(scope, now), risks=panels.churn_risks(scope, today, now),
-        activity=panels.team_activity(scope, today))
+        activity=panels.team_activity(scope, today), **picker(choice))

@@ -1,7 +1,6 @@
 """Targets (目标) per KPI, period and scope; the review of a period (复盘) on a page and as a PDF (seed 003 表4)."""
-from dataclasses import dataclass
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,26 +11,24 @@ from sqlalchemy.orm import selectinload
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
-from app.archive.queries import owner_choices
-from app.core.access import MANAGERS, has_role
+from app.core.access import MANAGERS
 from app.core.clock import local_today
-from app.core.forms import VersionedFormMixin, form_status, save_edit, strip, submitted, whole_number
+from app.core.forms import VersionedFormMixin, form_status, save_edit, strip, submitted
 from app.core.htmx import render, saved
 from app.core.models import User
 from app.core.paging import page_number, paginate
 from app.core.pdf import pdf_response, render_pdf
 from app.core.scoping import get_or_404, role_required, visible
 from app.dashboard import bp
-from app.dashboard.kpis import Period, catalogue
+from app.dashboard.kpis import catalogue
+from app.dashboard.picker import picker, read_choice
 from app.dashboard.targets import (
     REVIEWERS,
     PeriodKind,
     Review,
     find_review,
     new_review,
-    parse_period,
     period_label,
-    period_of,
     period_text,
     save_review,
     save_targets,
@@ -44,57 +41,6 @@ from app.extensions import db
 
 UNITS = {"count": _l("count"), "rate": "%", "money": _l("yuan"), "score": _l("points, −100 to +100"),
          "mean": _l("points, 1 to 5")}
-
-
-@dataclass
-class Choice:
-    """The period and scope a page is about, as typed in its picker (kept when wrong, with the message)."""
-
-    kind: str
-    typed: str
-    rep: str  # "" for the whole team
-    period: Period | None
-    rep_id: int | None
-    error: str = ""
-
-    @property
-    def args(self) -> dict:
-        return {"kind": self.kind, "period": self.typed, "rep": self.rep}
-
-
-def read_choice(args, user) -> Choice:
-    """The picker's kind, period and scope (default: this month, the team; a rep's own scope for a rep). A rep
-    naming anyone else's scope gets 404, like a record they may not see."""
-    kind = args.get("kind") if args.get("kind") in PeriodKind._value2member_map_ else "month"
-    typed = (args.get("period") or period_text(period_of(kind, local_today()))).strip()
-    rep = (args.get("rep") or "").strip()
-    if not has_role(user, MANAGERS):
-        if rep not in ("", str(user.id)):
-            abort(404)
-        rep = str(user.id)
-    rep_id = whole_number(rep) if rep else None
-    period = parse_period(kind, typed) or _converted(kind, typed)
-    typed = period_text(period) if period else typed
-    error = "" if period else _("Write the period as 2026-11 (month), 2026-Q4 (quarter) or 2026 (year).")
-    if rep and (rep_id is None or (has_role(user, MANAGERS) and rep_id not in dict(rep_choices()))):
-        error = _("Choose the whole team or one of the sales reps offered.")
-    return Choice(kind, typed, rep, period, rep_id, error)
-
-
-def _converted(kind: str, typed: str) -> Period | None:
-    """A period typed for another kind (2026-11 with the kind switched to quarter) becomes the one of ``kind``
-    it falls in, so switching the kind alone does not answer with an error."""
-    other = next(filter(None, (parse_period(name, typed) for name in PeriodKind._value2member_map_)), None)
-    return period_of(kind, other.start) if other else None
-
-
-def rep_choices() -> list[tuple[int, str]]:
-    return [(user.id, user.display_name) for user in db.session.scalars(owner_choices())]
-
-
-def _picker(choice: Choice) -> dict:
-    return {"choice": choice, "kinds": PeriodKind.choices(), "reps": rep_choices(),
-            "may_pick_rep": has_role(current_user, MANAGERS)}
 
 
 # --- Targets --------------------------------------------------------------------------------------------------
@@ -125,14 +71,14 @@ def targets_form(kpis, stored: dict):
 def targets():
     choice = read_choice(request.args, current_user)
     if choice.error:
-        return render("dashboard/targets.html", form=None, kpis=[], units=UNITS, status=400, **_picker(choice))
+        return render("dashboard/targets.html", form=None, kpis=[], units=UNITS, status=400, **picker(choice))
     kpis = catalogue()
     form = targets_form(kpis, targets_of(choice.period, choice.rep_id))
     if form.validate_on_submit():
         save_targets(choice.period, choice.rep_id, {kpi.key: form[f"target_{kpi.key}"].value for kpi in kpis})
         return saved(url_for("dashboard.targets", **choice.args), _("Targets saved."))
     return render("dashboard/targets.html", form=form, kpis=kpis, units=UNITS, period_name=period_label(choice.period),
-                  status=form_status(form), **_picker(choice))
+                  status=form_status(form), **picker(choice))
 
 
 # --- Reviews --------------------------------------------------------------------------------------------------
@@ -180,7 +126,7 @@ def reviews():
     stmt = stmt.order_by(Review.period_start.desc(), Review.period_kind, Review.rep_id.is_not(None), Review.id)
     page = paginate(stmt, page_number(), current_app.config["PAGE_SIZE"])
     return render("dashboard/reviews.html", page=page, kind=kind, scope_name=scope_name, period_label=period_label,
-                  **_picker(read_choice({"kind": kind or "month"}, current_user)))
+                  **picker(read_choice({"kind": kind or "month"}, current_user)))
 
 
 @bp.route("/dashboard/reviews/new", methods=["GET", "POST"])
@@ -188,7 +134,7 @@ def reviews():
 def review_new():
     choice = read_choice(request.args, current_user)
     if choice.error:
-        return render("dashboard/reviews.html", page=None, kind=None, status=400, **_picker(choice))
+        return render("dashboard/reviews.html", page=None, kind=None, status=400, **picker(choice))
     existing = find_review(choice.period, choice.rep_id)
     if existing is not None:
         return redirect(url_for("dashboard.review", review_id=existing.id))

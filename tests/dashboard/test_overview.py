@@ -137,7 +137,7 @@ def test_each_number_is_the_count_of_its_list_and_a_rep_sees_only_their_own(clie
     assert sum(int(n) for n in theirs["funnel"]) == 8
     assert theirs["overdue"] == ["4"] and theirs["sla"] == ["4"] and theirs["churn"] == ["4"]
     assert theirs["ageing"] == ["0.00 元", "120,000.00 元", "0.00 元", "0.00 元"]  # due Oct 1: 31–60 days
-    assert client.get(f"/dashboard/?rep={rep_b.id + 1000}").status_code == 404
+    assert client.get(f"/dashboard/?rep={rep_b.id + 1000}").status_code == 400  # no such rep: said by the field
 
 
 def test_a_period_that_does_not_parse_is_said_next_to_the_field(client, db, login_as):
@@ -145,7 +145,7 @@ def test_a_period_that_does_not_parse_is_said_next_to_the_field(client, db, logi
     response = client.get("/dashboard/?kind=quarter&period=2026-13")
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert 'id="period-error"' in html and 'value="2026-13"' in html and "2026-Q4" in html
+    assert 'aria-invalid="true"' in html and 'value="2026-13"' in html and 'class="error"' in html
 
 
 def test_the_demo_dashboard_shows_targets_achievement_and_last_months_review(app, client):

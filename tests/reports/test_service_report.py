@@ -90,20 +90,9 @@ def complaint(client, number, received, **fields) -> Complaint:
     return record
 
 
-def october(db):
-    """A client with an October of services and issues, and a November plan."""
-    user = make_user("sales")
-    client = ClientFactory(owner_id=user.id, name="遂宁市中心医院")
-    visit(client, user, datetime(2026, 10, 13, 10), duration_minutes=90, summary="现场排查 HIS 挂号模块",
-          satisfaction=Satisfaction.VERY_SATISFIED, extra_services=["printer"])
-    visit(client, user, datetime(2026, 10, 20, 15), method=Method.PHONE, purpose=Purpose.ROUTINE,
-          duration_minutes=30, summary="电话回访使用情况", satisfaction=Satisfaction.NEUTRAL)
-    # Not services of October: a note, a festival greeting, September, a cancelled visit.
-    visit(client, user, datetime(2026, 10, 14, 9), method=Method.NOTE, summary="不算")
-    visit(client, user, datetime(2026, 10, 1, 9), purpose=Purpose.FESTIVAL, summary="国庆问候")
-    visit(client, user, datetime(2026, 9, 30, 9), duration_minutes=600, summary="九月的")
-    visit(client, user, datetime(2026, 10, 21, 9), status=InteractionStatus.CANCELLED, summary="取消的")
-    visit(client, user, datetime(2026, 11, 5, 9, 30), status=InteractionStatus.PLANNED, summary="")
+def october_issues(client) -> None:
+    """The hand-made October issues: answered in time and fixed in time / late; one from September still open,
+    one closed in September."""
     # Tue 13th 10:00: answered in 2 working hours, fixed Thu 10:00 (48 h; ordinary: within 5 working days).
     complaint(client, "TS-2026-0101", datetime(2026, 10, 13, 10), status=ComplaintStatus.CLOSED,
               responded_at=datetime(2026, 10, 13, 12), resolved_at=datetime(2026, 10, 15, 10),
@@ -119,6 +108,23 @@ def october(db):
     complaint(client, "TS-2026-0080", datetime(2026, 9, 1, 10), status=ComplaintStatus.CLOSED,
               responded_at=datetime(2026, 9, 1, 11), resolved_at=datetime(2026, 9, 3, 10),
               closed_at=datetime(2026, 9, 4, 10), title="九月已关闭")
+
+
+def october(db):
+    """A client with an October of services and issues, and a November plan."""
+    user = make_user("sales")
+    client = ClientFactory(owner_id=user.id, name="遂宁市中心医院")
+    visit(client, user, datetime(2026, 10, 13, 10), duration_minutes=90, summary="现场排查 HIS 挂号模块",
+          satisfaction=Satisfaction.VERY_SATISFIED, extra_services=["printer"])
+    visit(client, user, datetime(2026, 10, 20, 15), method=Method.PHONE, purpose=Purpose.ROUTINE,
+          duration_minutes=30, summary="电话回访使用情况", satisfaction=Satisfaction.NEUTRAL)
+    # Not services of October: a note, a festival greeting, September, a cancelled visit.
+    visit(client, user, datetime(2026, 10, 14, 9), method=Method.NOTE, summary="不算")
+    visit(client, user, datetime(2026, 10, 1, 9), purpose=Purpose.FESTIVAL, summary="国庆问候")
+    visit(client, user, datetime(2026, 9, 30, 9), duration_minutes=600, summary="九月的")
+    visit(client, user, datetime(2026, 10, 21, 9), status=InteractionStatus.CANCELLED, summary="取消的")
+    visit(client, user, datetime(2026, 11, 5, 9, 30), status=InteractionStatus.PLANNED, summary="")
+    october_issues(client)
     contract = create_contract(client, {
         "title": "移动护理系统", "signed_on": date(2026, 8, 1), "amount": Decimal("1000.00"), "lines": [],
         "acceptance_planned": date(2026, 12, 15),

@@ -12,7 +12,7 @@ from sqlalchemy import Enum, String, Text, select
 from app.archive.enums import Relationship, Stance, StrategyLayer, ValueGrade
 from app.archive.models import Assessment, Client
 from app.complaints.churn import ChurnRecord
-from app.complaints.enums import ComplaintStatus, EventKind, Severity
+from app.complaints.enums import EventKind
 from app.complaints.models import Complaint, ComplaintEvent, Survey
 from app.deals import services as deal_services
 from app.deals.contracts import add_receipt, create_contract
@@ -25,7 +25,7 @@ from app.visits.enums import InteractionStatus, Method, Purpose, Satisfaction
 from app.visits.models import Interaction
 from tests.factories import AssetFactory, ClientFactory, ContactFactory, SpecialDateFactory, make_user
 from tests.pdfcheck import check_pdf
-from tests.reports.test_service_report import DERIVED, complaint, squeezed, visit
+from tests.reports.test_service_report import DERIVED, complaint, october_issues, squeezed, visit
 
 Q4 = date(2026, 10, 1)
 PAGE, PDF = "/reports/vip/{}", "/reports/vip/{}.pdf"
@@ -98,18 +98,7 @@ def quarter(db):
     visit(client, rep, datetime(2027, 2, 10, 9, 30), status=InteractionStatus.PLANNED)
     visit(client, rep, datetime(2027, 4, 5, 9, 30), status=InteractionStatus.PLANNED)
 
-    # The monthly report's October issues: answered in time, fixed in time / late; one from September still open.
-    complaint(client, "TS-2026-0101", datetime(2026, 10, 13, 10), status=ComplaintStatus.CLOSED,
-              responded_at=datetime(2026, 10, 13, 12), resolved_at=datetime(2026, 10, 15, 10),
-              closed_at=datetime(2026, 10, 16, 9), resolution_summary="已升级打印驱动")
-    complaint(client, "TS-2026-0102", datetime(2026, 10, 14, 9), severity=Severity.URGENT,
-              status=ComplaintStatus.FEEDBACK, responded_at=datetime(2026, 10, 14, 13),
-              resolved_at=datetime(2026, 10, 19, 9), title="检验接口中断")
-    complaint(client, "TS-2026-0090", datetime(2026, 9, 21, 10), status=ComplaintStatus.RESOLVING,
-              responded_at=datetime(2026, 9, 21, 11), title="九月的问题仍在处理")
-    complaint(client, "TS-2026-0080", datetime(2026, 9, 1, 10), status=ComplaintStatus.CLOSED,
-              responded_at=datetime(2026, 9, 1, 11), resolved_at=datetime(2026, 9, 3, 10),
-              closed_at=datetime(2026, 9, 4, 10), title="九月已关闭")
+    october_issues(client)  # the monthly report's: in time / late; one from September still open
     complaint(other, "TS-2026-0110", datetime(2026, 11, 3, 10), title="别家的问题")
 
     _db.session.add_all([
